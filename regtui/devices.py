@@ -1,0 +1,34 @@
+"""Choosing the torch device: "auto" means CUDA when present, else CPU."""
+
+from __future__ import annotations
+
+import torch
+
+
+class DeviceError(ValueError):
+    """The requested device does not exist on this machine."""
+
+
+def cuda_available() -> bool:
+    """True when torch can use at least one CUDA device."""
+    return torch.cuda.is_available()
+
+
+def resolve_device(name: str) -> torch.device:
+    """Turn "auto", "cpu", "cuda" or "cuda:N" into a usable device, or explain why not."""
+    if name == "auto":
+        return torch.device("cuda" if cuda_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise DeviceError(f"unknown device {name!r}; use auto, cpu, cuda or cuda:N") from None
+    if device.type == "cuda":
+        if not cuda_available():
+            raise DeviceError(f"device {name!r} requested but CUDA is not available here; "
+                              "use --device cpu or auto")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise DeviceError(f"device {name!r} requested but only "
+                              f"{torch.cuda.device_count()} CUDA device(s) exist")
+    elif device.type != "cpu":
+        raise DeviceError(f"unsupported device {name!r}; use auto, cpu, cuda or cuda:N")
+    return device

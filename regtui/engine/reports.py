@@ -1,0 +1,95 @@
+"""The small immutable records a training run emits: its start info, one report per epoch, its result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from regtui.norms import LayerInfo
+
+if TYPE_CHECKING:
+    import torch
+
+    from regtui.config import RunConfig
+
+STOP_REASONS = {
+    "finished": "ran all epochs",
+    "patience": "early stopping: validation accuracy stopped improving",
+    "non-finite": "the loss became NaN or infinite",
+    "stopped": "stopped on request",
+    "interrupted": "interrupted (Ctrl-C)",
+}
+
+
+class StepNumbers(NamedTuple):
+    """What a task measured in one epoch, already on the host."""
+
+    train_loss: float
+    val_loss: float
+    squared_norms: list[float]
+    train_acc: float | None = None
+    val_acc: float | None = None
+    curve: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What is known before the first epoch: settings, device, layers, starting norms, data."""
+
+    config: RunConfig
+    device: str
+    layers: tuple[LayerInfo, ...]
+    initial_norms: tuple[float, ...]
+    initial_total: float
+    data_source: str
+    classes: tuple[str, ...] = ()
+    label_changed: float | None = None  # share of training labels changed by the label variant
+    # Toy regression only: the 10 training points and the 40 test inputs, for drawing.
+    points: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    x_test: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    """One epoch's numbers; accuracies in percent, norms per parameter tensor, times in seconds."""
+
+    run: str
+    epoch: int  # 1-based
+    epochs: int  # planned maximum
+    train_loss: float
+    val_loss: float  # validation loss, or test loss (against 2x) for the toy regression
+    layer_norms: tuple[float, ...]
+    total_norm: float
+    elapsed: float
+    train_acc: float | None = None
+    val_acc: float | None = None
+    best_epoch: int | None = None
+    best_val_acc: float | None = None
+    curve: tuple[float, ...] | None = None  # toy regression: predictions at x_test (snapshots only)
+
+
+@dataclass
+class RunResult:
+    """Everything a finished (or stopped, or interrupted) run leaves behind."""
+
+    info: RunInfo
+    history: list[EpochReport]
+    stop_reason: str
+    wall_time: float
+    final_state: dict[str, torch.Tensor]
+    best_state: dict[str, torch.Tensor] | None = None
+    restored_best: bool = False
+    curves: list[tuple[int, tuple[float, ...]]] = field(default_factory=list)
+
+    @property
+    def last(self) -> EpochReport | None:
+        """The last completed epoch, if any."""
+        return self.history[-1] if self.history else None
+
+    @property
+    def best(self) -> EpochReport | None:
+        """The epoch with the best validation accuracy (classification), if any."""
+        last = self.last
+        if last is None or last.best_epoch is None:
+            return None
+        return self.history[last.best_epoch - 1]

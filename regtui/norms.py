@@ -1,0 +1,42 @@
+"""Frobenius norms of a network's parameters: per tensor (the reference's rows) and total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One parameter tensor of a model: its name, shape and number of elements."""
+
+    name: str
+    shape: tuple[int, ...]
+    numel: int
+
+
+def layer_infos(model: nn.Module) -> list[LayerInfo]:
+    """Describe every named parameter in `model`, in `named_parameters()` order."""
+    return [LayerInfo(n, tuple(p.shape), p.numel()) for n, p in model.named_parameters()]
+
+
+def squared_norms(model: nn.Module) -> torch.Tensor:
+    """Sum of squares of every parameter tensor, as one device tensor (no host sync)."""
+    with torch.no_grad():
+        return torch.stack([p.detach().float().pow(2).sum() for p in model.parameters()])
+
+
+def frobenius_norms(model: nn.Module) -> tuple[float, list[float]]:
+    """Return (total norm, per-tensor norms) exactly as the reference computes them.
+
+    The total is sqrt(sum of squares over all tensors), not the sum of per-layer norms.
+    """
+    sq = squared_norms(model).cpu()
+    return float(sq.sum().sqrt()), sq.sqrt().tolist()
+
+
+def total_from_layers(layer_norms: list[float] | tuple[float, ...]) -> float:
+    """Combine per-tensor norms into the model's total Frobenius norm."""
+    return sum(n * n for n in layer_norms) ** 0.5

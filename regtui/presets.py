@@ -1,0 +1,108 @@
+"""Presets: TOML files holding one or more runs, found by name or path, validated into RunConfigs."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from regtui.config import ConfigError, RunConfig, from_mapping
+
+TOP_KEYS = ("description", "defaults", "runs")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named experiment: a one-line description and the runs it compares."""
+
+    name: str
+    description: str
+    path: Path
+    runs: tuple[RunConfig, ...]
+
+
+def preset_dir() -> Path:
+    """Where the bundled presets live: inside the installed package, or the source tree's presets/."""
+    here = Path(__file__).resolve().parent
+    installed = here / "presets"
+    return installed if installed.is_dir() else here.parent / "presets"
+
+
+def preset_paths() -> dict[str, Path]:
+    """Bundled presets by name (file stem), sorted."""
+    return {p.stem: p for p in sorted(preset_dir().glob("*.toml"))}
+
+
+def resolve(name_or_path: str) -> Path:
+    """Find a preset by bundled name or by file path; raise ConfigError listing the choices."""
+    path = Path(name_or_path).expanduser()
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"preset file {str(path)!r} does not exist")
+        return path
+    known = preset_paths()
+    if name_or_path in known:
+        return known[name_or_path]
+    close = difflib.get_close_matches(name_or_path, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ConfigError(f"unknown preset {name_or_path!r}; {hint}available: {', '.join(known)} "
+                      "(or give a path to a .toml file)")
+
+
+def _table(doc: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = doc.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key!r} must be a table ([{key}])")
+    return value
+
+
+def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None) -> Preset:
+    """Read and validate a preset; `overrides` (e.g. from the command line) apply to every run."""
+    path = resolve(name_or_path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise ConfigError(f"{path}: unknown top-level key {key!r}; allowed: {', '.join(TOP_KEYS)}")
+    description = doc.get("description", "")
+    if not isinstance(description, str):
+        raise ConfigError(f"{path}: 'description' must be a string")
+    defaults = _table(doc, "defaults", str(path))
+    runs = doc.get("runs", [{}])
+    if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs) or not runs:
+        raise ConfigError(f"{path}: 'runs' must be a list of tables ([[runs]])")
+    configs = []
+    for i, run in enumerate(runs, start=1):
+        where = f"{path} [[runs]] #{i}" if "runs" in doc else f"{path} [defaults]"
+        values = {"name": f"run{i}" if len(runs) > 1 else path.stem, **defaults, **run}
+        configs.append(from_mapping(values, where))
+        if overrides:
+            configs[-1] = from_mapping({**configs[-1].as_dict(), **overrides}, "command line")
+    names = [c.name for c in configs]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}: run names must be unique, got {names}")
+    return Preset(path.stem, description, path, tuple(configs))
+
+
+def config_to_toml(cfg: RunConfig, description: str) -> str:
+    """A preset file that re-runs exactly this one run (every setting written out)."""
+    lines = [f"# Resolved settings of run {cfg.name!r}; re-run with: regtui run <this file>",
+             f"description = {_toml_value(description)}", "", "[defaults]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in cfg.as_dict().items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    s = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{s}"'
