@@ -1,0 +1,179 @@
+"""The `regtui` command: headless preset runs, presets, norms, data sets and the Textual app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+
+from regtui import __version__
+
+app = typer.Typer(
+    name="regtui",
+    help="Watch regularization happen: weight norms, overfitting, memorization and early stopping.\n\n"
+         "Run with no command to open the interactive app.",
+    rich_markup_mode="rich",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+EXIT_USAGE = 2  # bad preset, key, value, device or data path: the user can fix the input
+EXIT_FAILURE = 1  # the run itself failed (I/O, CUDA out of memory, ...)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print `Error: message` on stderr and return the Exit to raise."""
+    err.print(f"[bold red]Error:[/] {message}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that mean bad input, shown as one line instead of a traceback."""
+    from regtui.config import ConfigError
+    from regtui.data.classification import DataError
+    from regtui.devices import DeviceError
+
+    return ConfigError, DataError, DeviceError
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"regtui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Watch regularization happen in the terminal."""
+    if ctx.invoked_subcommand is None:
+        from regtui.tui.launch import launch
+
+        raise typer.Exit(launch(preset=None, autostart=False, exit_when_done=False))
+
+
+@app.command()
+def run(
+    preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
+    epochs: Annotated[Optional[int], typer.Option(help="Epochs (toy: Adam steps) per run.")] = None,
+    lr: Annotated[Optional[float], typer.Option(help="Learning rate.")] = None,
+    momentum: Annotated[Optional[float], typer.Option(help="SGD momentum.")] = None,
+    optimizer: Annotated[Optional[str], typer.Option(help="sgd or adam.")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Training batch size.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="animal_net, big_animal_net or net (toy).")] = None,
+    dataset: Annotated[Optional[str], typer.Option(help="Data set (see [b]regtui data list[/]).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Option(help="Image folder with one sub-folder per class.")] = None,
+    labels: Annotated[Optional[str], typer.Option(help="true, random or partial (for every run).")] = None,
+    label_fraction: Annotated[Optional[float], typer.Option(help="Share shuffled with --labels partial.")] = None,
+    n_train: Annotated[Optional[int], typer.Option(help="Training images.")] = None,
+    n_val: Annotated[Optional[int], typer.Option(help="Validation images.")] = None,
+    patience: Annotated[Optional[int], typer.Option(help="Turn on early stopping with this patience.")] = None,
+    early_stopping: Annotated[Optional[bool], typer.Option("--early-stopping/--no-early-stopping",
+                                                           help="Force early stopping on or off.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed for split, label noise and weights.")] = None,
+    device: Annotated[Optional[str], typer.Option(help="auto (CUDA if present), cpu, cuda or cuda:N.")] = None,
+    threads: Annotated[Optional[int], typer.Option(help="CPU threads for torch (default: torch's).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
+    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
+                                                          "(progress goes to stderr).")] = False,
+    plot: Annotated[Optional[bool], typer.Option("--plot/--no-plot",
+                                                 help="Draw charts at the end (default: on a terminal).")] = None,
+) -> None:
+    """Train a preset headless: progress, a summary table, charts and a run folder per run.
+
+    Ctrl-C (or SIGTERM) stops after saving what was computed; the exit code is then 130.
+    """
+    from regtui.headless.session import run_session
+    from regtui.presets import load_preset
+
+    overrides: dict[str, Any] = {k: v for k, v in dict(
+        epochs=epochs, lr=lr, momentum=momentum, optimizer=optimizer, batch_size=batch_size,
+        model=model, dataset=dataset, labels=labels, label_fraction=label_fraction,
+        n_train=n_train, n_val=n_val, patience=patience, early_stopping=early_stopping,
+        seed=seed, device=device).items() if v is not None}
+    if data_dir is not None:
+        overrides["data_dir"] = str(data_dir)
+    if patience is not None and early_stopping is None:
+        overrides["early_stopping"] = True
+    if threads is not None:
+        if threads < 1:
+            raise fail(f"--threads must be >= 1, got {threads}")
+        import torch
+
+        torch.set_num_threads(threads)
+    try:
+        loaded = load_preset(preset, overrides)
+        code = run_session(loaded, out, json_out, plot)
+    except user_errors() as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{exc}", EXIT_FAILURE) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def presets() -> None:
+    """List the bundled presets with what each one demonstrates."""
+    from rich.table import Table
+
+    from regtui.presets import load_preset, preset_paths
+
+    console = Console(highlight=False)
+    table = Table("preset", "runs", "what it shows", box=None, pad_edge=False)
+    for name in preset_paths():
+        p = load_preset(name)
+        table.add_row(name, ", ".join(c.name for c in p.runs), p.description)
+    console.print(table)
+    console.print("Run one with: regtui run PRESET   (or open it in the app: regtui tui PRESET)")
+
+
+@app.command()
+def norms(
+    model: Annotated[str, typer.Argument(help="animal_net, big_animal_net or net.")],
+    seed: Annotated[int, typer.Option(help="Seed set (as the reference does) before building.")] = 2021,
+) -> None:
+    """Print a freshly initialized model's Frobenius norm per layer and in total."""
+    from regtui.headless.tables import layer_table
+    from regtui.models import MODELS, build_model
+    from regtui.norms import frobenius_norms, layer_infos
+    from regtui.seeding import set_seed
+
+    if model not in MODELS:
+        raise fail(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
+    set_seed(seed)
+    net = build_model(model)
+    total, per_layer = frobenius_norms(net)
+    console = Console(highlight=False)
+    spec = MODELS[model]
+    console.print(f"{spec.title} ({spec.description}), seed {seed}", markup=False)
+    console.print(layer_table(tuple(layer_infos(net)), tuple(per_layer),
+                              ascii_only=not console.is_terminal))
+    console.print(f"Frobenius norm of the model's weights: {total:.4f}")
+
+
+@app.command()
+def tui(
+    preset: Annotated[Optional[str], typer.Argument(help="Preset to open (default: memorization).")] = None,
+    autostart: Annotated[bool, typer.Option(help="Start training as soon as the app opens.")] = False,
+    exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
+                                                 help="Quit when the preset's runs end (demos).")] = False,
+) -> None:
+    """Open the interactive app: choose data, labels, model and settings; watch it train."""
+    from regtui.tui.launch import launch
+
+    try:
+        code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done)
+    except user_errors() as exc:
+        raise fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,106 @@
+"""Progress for people: a live rich progress bar on a terminal, plain log lines everywhere else."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from regtui.engine import STOP_REASONS, EpochReport, RunInfo, RunResult
+
+REFRESH_S = 0.1  # at most 10 progress updates a second, however fast epochs come
+
+
+def metrics_text(r: EpochReport) -> str:
+    """The one-line numbers of an epoch: accuracies for classification, losses for regression."""
+    if r.train_acc is not None:
+        return (f"train {r.train_acc:5.1f}%  val {r.val_acc:5.1f}%  "
+                f"loss {r.train_loss:.3f}/{r.val_loss:.3f}  norm {r.total_norm:.2f}")
+    return f"train loss {r.train_loss:.4g}  test loss {r.val_loss:.4g}  norm {r.total_norm:.2f}"
+
+
+def end_text(result: RunResult) -> str:
+    """One sentence on how a run ended and its best epoch."""
+    last, best = result.last, result.best
+    name = result.info.config.name
+    if last is None:
+        return f"[{name}] {STOP_REASONS[result.stop_reason]} before the first epoch ended"
+    text = (f"[{name}] {result.stop_reason} at epoch {last.epoch}/{last.epochs} "
+            f"({STOP_REASONS[result.stop_reason]}), {result.wall_time:.1f}s: {metrics_text(last)}")
+    if best is not None:
+        text += f"; best val {best.val_acc:.1f}% at epoch {best.epoch}"
+        if result.restored_best:
+            text += " (weights restored)"
+    return text
+
+
+def start_text(info: RunInfo) -> str:
+    """One line naming what a run trains on which device."""
+    c = info.config
+    text = (f"[{c.name}] {c.model} on {info.data_source}, {c.optimizer} lr {c.lr:g}, "
+            f"{c.epochs} epochs, device {info.device}")
+    if info.label_changed is not None and c.labels != "true":
+        text += f"; labels {c.labels}: {100 * info.label_changed:.0f}% of training labels changed"
+    return text
+
+
+class LogPrinter:
+    """Plain lines for logs and batch jobs: no colours, no control codes, a line every ~10%."""
+
+    def __init__(self, console: Console, lines_per_run: int = 10) -> None:
+        self.console = console
+        self.lines_per_run = lines_per_run
+
+    def _say(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def run_started(self, info: RunInfo) -> None:
+        self._say(start_text(info))
+
+    def epoch(self, r: EpochReport) -> None:
+        every = max(1, r.epochs // self.lines_per_run)
+        if r.epoch == 1 or r.epoch % every == 0:
+            self._say(f"[{r.run}] epoch {r.epoch}/{r.epochs}  {metrics_text(r)}  ({r.elapsed:.1f}s)")
+
+    def run_ended(self, result: RunResult, folder: Path) -> None:
+        self._say(end_text(result))
+        self._say(f"[{result.info.config.name}] saved to {folder}")
+
+
+class TtyPrinter(LogPrinter):
+    """A live rich progress bar per run on a terminal, redrawn at most 10 times a second."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(console)
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[metrics]}"), TimeElapsedColumn(),
+            console=console, auto_refresh=True, refresh_per_second=10)
+        self._task = None
+        self._last = 0.0
+
+    def __enter__(self) -> TtyPrinter:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def run_started(self, info: RunInfo) -> None:
+        self.progress.console.print(start_text(info), markup=False, highlight=False)
+        self._task = self.progress.add_task(info.config.name, total=info.config.epochs, metrics="")
+
+    def epoch(self, r: EpochReport) -> None:
+        now = time.monotonic()
+        if now - self._last >= REFRESH_S or r.epoch == r.epochs:
+            self._last = now
+            self.progress.update(self._task, completed=r.epoch, metrics=metrics_text(r))
+
+    def run_ended(self, result: RunResult, folder: Path) -> None:
+        if result.last is not None:
+            self.progress.update(self._task, completed=result.last.epoch,
+                                 total=result.last.epoch, metrics=metrics_text(result.last))
+        self.progress.console.print(end_text(result), markup=False, highlight=False)
+        self.progress.console.print(f"[dim]saved to {folder}[/]")

@@ -1,0 +1,85 @@
+"""`regtui run`: choose how to print, run the preset, then print tables, charts or JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from regtui.headless.charts import accuracy_chart, toy_charts
+from regtui.headless.printers import LogPrinter, TtyPrinter
+from regtui.headless.runner import Outcome, run_preset
+from regtui.headless.tables import layer_table, summary_table
+from regtui.presets import Preset
+from regtui.summary import summarize
+
+EXIT_INTERRUPTED = 130
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """Treat SIGTERM (batch schedulers' "time is up") like Ctrl-C, so results are saved."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (e.g. under a test runner's thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None) -> int:
+    """Run a preset headless and report; return the process exit code (0, or 130 if interrupted)."""
+    # With --json, stdout carries only the JSON document; people read stderr.
+    console = Console(stderr=as_json, highlight=False)
+    tty = console.is_terminal
+    if not tty:  # a log file has no width; rich's default of 80 columns would squeeze the tables
+        console = Console(stderr=as_json, highlight=False, width=120)
+    printer = TtyPrinter(console) if tty else LogPrinter(console)
+    console.print(f"{preset.name}: {preset.description}", markup=False)
+    with sigterm_as_interrupt(), (printer if tty else contextlib.nullcontext()):
+        outcome = run_preset(preset, out_root, printer)
+    _report(console, outcome, plot if plot is not None else tty)
+    if as_json:
+        doc = {"preset": preset.name, "description": preset.description,
+               "run_dir": str(outcome.session_dir) if outcome.session_dir else None,
+               "interrupted": outcome.interrupted,
+               "runs": [summarize(r) for r in outcome.results]}
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    if outcome.interrupted:
+        console.print(f"Interrupted: what was computed is saved in {outcome.session_dir}", markup=False)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def _report(console: Console, outcome: Outcome, plot: bool) -> None:
+    """Summary table, per-layer norm tables and (on a terminal) the plotext charts."""
+    results = [r for r in outcome.results if r.history]
+    if not results:
+        return
+    plain = not console.is_terminal
+    console.print(summary_table(results, ascii_only=plain))
+    for res in results:
+        info = res.info
+        console.print(layer_table(info.layers, info.initial_norms, res.last.layer_norms,
+                                  title=f"{info.config.name}: Frobenius norm per layer",
+                                  ascii_only=plain))
+    if plot:
+        width = max(40, min(console.width, 120))
+        charts = toy_charts(results[0], width) if results[0].info.config.task == "regress" \
+            else [accuracy_chart(results, width)]
+        for chart in charts:
+            console.print(Text.from_ansi(chart))
+    console.print(f"Run folder: {outcome.session_dir}", markup=False)

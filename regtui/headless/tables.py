@@ -1,0 +1,72 @@
+"""rich tables for the end of a headless run: one summary row per run, per-layer norms."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+
+from regtui.engine import RunResult
+from regtui.norms import LayerInfo
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{v:.1f}%"
+
+
+def summary_table(results: list[RunResult], ascii_only: bool = False) -> Table:
+    """One row per run: how far it went, why it stopped, accuracies or losses, norms, time."""
+    regress = results[0].info.config.task == "regress"
+    t = Table(title="Summary", box=box.ASCII2 if ascii_only else box.ROUNDED)
+    for col in ("run", "epochs", "stopped"):
+        t.add_column(col)
+    if regress:
+        for col in ("train loss", "test loss", "best test loss"):
+            t.add_column(col, justify="right")
+    else:
+        for col in ("train acc", "val acc", "best val (epoch)", "labels changed"):
+            t.add_column(col, justify="right")
+    t.add_column("norm start -> end", justify="right")
+    t.add_column("time", justify="right")
+    for res in results:
+        last, info = res.last, res.info
+        row = [info.config.name, str(last.epoch if last else 0), res.stop_reason]
+        if regress:
+            low = min(res.history, key=lambda r: r.val_loss) if res.history else None
+            row += [f"{last.train_loss:.4g}" if last else "-", f"{last.val_loss:.4g}" if last else "-",
+                    f"{low.val_loss:.4g} (step {low.epoch})" if low else "-"]
+        else:
+            best = res.best
+            changed = "-" if info.label_changed is None else f"{100 * info.label_changed:.0f}%"
+            row += [_pct(last.train_acc if last else None), _pct(last.val_acc if last else None),
+                    f"{best.val_acc:.1f}% ({best.epoch})" if best else "-", changed]
+        end = last.total_norm if last else info.initial_total
+        row += [f"{info.initial_total:.3f} -> {end:.3f}", f"{res.wall_time:.1f}s"]
+        t.add_row(*row)
+    return t
+
+
+def layer_table(layers: tuple[LayerInfo, ...], before: tuple[float, ...],
+                after: tuple[float, ...] | None = None, title: str = "",
+                ascii_only: bool = False) -> Table:
+    """Per parameter tensor: shape, size and Frobenius norm (and its change when `after` is given)."""
+    t = Table(title=title or None, box=box.ASCII2 if ascii_only else box.ROUNDED)
+    t.add_column("layer")
+    t.add_column("shape")
+    t.add_column("params", justify="right")
+    t.add_column("norm" if after is None else "start", justify="right")
+    if after is not None:
+        t.add_column("end", justify="right")
+        t.add_column("change", justify="right")
+    for i, li in enumerate(layers):
+        row = [li.name, "x".join(map(str, li.shape)), f"{li.numel:,}", f"{before[i]:.4f}"]
+        if after is not None:
+            row += [f"{after[i]:.4f}", f"{after[i] - before[i]:+.4f}"]
+        t.add_row(*row)
+    total_b = sum(b * b for b in before) ** 0.5
+    total = ["total", "", f"{sum(li.numel for li in layers):,}", f"{total_b:.4f}"]
+    if after is not None:
+        total_a = sum(a * a for a in after) ** 0.5
+        total += [f"{total_a:.4f}", f"{total_a - total_b:+.4f}"]
+    t.add_section()
+    t.add_row(*total, style="bold")
+    return t

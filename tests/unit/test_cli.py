@@ -1,0 +1,101 @@
+"""The typer CLI through CliRunner: commands, run folders, JSON, exit codes, no tracebacks."""
+
+import csv
+import json
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from regtui import __version__
+from regtui.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_version_and_help():
+    assert invoke("--version").output.strip() == f"regtui {__version__}"
+    help_text = invoke("run", "--help").output
+    for option in ("--epochs", "--device", "--seed", "--out", "--json", "--labels", "--patience"):
+        assert option in help_text
+
+
+def test_presets_lists_every_preset_with_its_description():
+    out = invoke("presets").output
+    for name in ("memorization", "early-stopping", "overfitting", "quick"):
+        assert name in out
+    assert "BigAnimalNet memorizes 100 images" in out
+
+
+def test_norms_prints_reference_value():
+    result = invoke("norms", "animal_net", "--seed", "2021")
+    assert result.exit_code == 0
+    assert "7.3810" in result.output and "fc1.weight" in result.output and "393,216" in result.output
+
+
+def test_run_writes_a_complete_run_folder(tmp_path):
+    result = invoke("run", "quick", "--epochs", "6", "--device", "cpu", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    (session,) = tmp_path.iterdir()
+    for name in ("true", "random"):
+        folder = session / name
+        assert {p.name for p in folder.iterdir()} == {
+            "config.toml", "metrics.csv", "summary.json", "final.pt", "best.pt"}
+        rows = list(csv.DictReader(open(folder / "metrics.csv")))
+        assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4, 5, 6]
+        assert "norm:fc1.weight" in rows[0]
+        summary = json.loads((folder / "summary.json").read_text())
+        assert summary["stop_reason"] == "finished" and summary["epochs_run"] == 6
+        weights = torch.load(folder / "final.pt")
+        assert weights["fc1.weight"].shape == (124, 3072)
+        # the saved config re-runs the same experiment
+        rerun = invoke("run", str(folder / "config.toml"), "--out", str(tmp_path / "again"))
+        assert rerun.exit_code == 0
+    assert "Summary" in result.output and "\x1b[" not in result.output  # plain text off a terminal
+
+
+def test_json_summary_is_machine_readable(tmp_path):
+    result = runner.invoke(app, ["run", "early-stopping", "--epochs", "30", "--patience", "2",
+                                 "--device", "cpu", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    (run,) = doc["runs"]
+    assert run["stop_reason"] == "patience"
+    assert run["best"]["epoch"] is not None and run["best"]["val_acc"] is not None
+    assert run["final"]["train_acc"] is not None
+    assert run["norms"]["total_before"] == pytest.approx(7.3810, abs=1e-4)
+    assert len(run["norms"]["layers"]) == 6 and run["wall_time_s"] > 0
+    assert run["config"]["patience"] == 2 and run["config"]["early_stopping"] is True
+
+
+@pytest.mark.parametrize("args,message", [
+    (["run", "nope"], "unknown preset 'nope'"),
+    (["run", "quick", "--labels", "noisy"], "key 'labels' must be one of"),
+    (["run", "quick", "--epochs", "0"], "key 'epochs' must be an integer >= 1"),
+    (["run", "quick", "--device", "tpu"], "device"),
+    (["norms", "resnet"], "unknown model 'resnet'"),
+])
+def test_user_errors_exit_2_with_a_message_not_a_traceback(args, message, tmp_path):
+    result = runner.invoke(app, [*args, "--out", str(tmp_path)] if args[0] == "run" else args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_asking_for_cuda_without_it_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["run", "quick", "--device", "cuda", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "CUDA is not available" in result.output
+
+
+def test_bad_key_in_a_preset_file_exits_2_naming_file_and_key(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('description = "d"\n[defaults]\nlearning_rate = 0.1\n')
+    result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert str(path) in result.output and "'learning_rate'" in result.output

@@ -1,0 +1,27 @@
+"""House rule 1: the engine, data and models import no UI library."""
+
+import subprocess
+import sys
+
+CODE = """
+import sys
+import regtui.engine, regtui.data, regtui.models, regtui.norms, regtui.config, regtui.presets
+import regtui.results, regtui.summary
+from regtui.engine import Trainer
+from regtui.config import from_mapping
+Trainer(from_mapping({"device": "cpu", "epochs": 1}, "t")).run()
+bad = sorted(m for m in sys.modules if m.split(".")[0] in {"textual", "rich", "plotext", "typer",
+                                                           "textual_plotext"})
+print(",".join(bad))
+"""
+
+
+def test_engine_imports_no_ui_library():
+    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_cli_imports_the_tui_lazily():
+    code = "import sys, regtui.cli; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

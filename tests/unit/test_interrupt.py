@@ -1,0 +1,62 @@
+"""Ctrl-C in the middle of a run keeps what was computed, marks it interrupted and exits 130."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from regtui.headless.printers import LogPrinter
+from regtui.headless.runner import run_preset
+from regtui.presets import load_preset
+
+
+class InterruptAt(LogPrinter):
+    """A listener that behaves like a user pressing Ctrl-C at a given epoch."""
+
+    def __init__(self, epoch):
+        from rich.console import Console
+
+        super().__init__(Console(file=open(os.devnull, "w")))
+        self.at = epoch
+
+    def epoch(self, report):
+        if report.epoch == self.at:
+            raise KeyboardInterrupt
+
+
+def test_interrupt_keeps_metrics_so_far_and_skips_later_runs(tmp_path):
+    preset = load_preset("memorization", {"device": "cpu", "epochs": 50})
+    outcome = run_preset(preset, tmp_path, InterruptAt(7))
+    assert outcome.interrupted and len(outcome.results) == 1
+    folder = outcome.session_dir / "true"
+    rows = list(csv.DictReader(open(folder / "metrics.csv")))
+    assert len(rows) >= 6  # every completed epoch is kept
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["interrupted"] and summary["stop_reason"] == "interrupted"
+    assert (folder / "final.pt").exists()
+    assert not (outcome.session_dir / "random").exists()
+
+
+def test_sigint_to_a_real_process_saves_and_exits_130(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "regtui", "run", "overfitting", "--epochs", "1000000",
+         "--device", "cpu", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        for line in proc.stdout:  # wait until training has really started
+            if "epoch 1/" in line or time.monotonic() > deadline:
+                break
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, out
+    assert "Interrupted" in out and "Traceback" not in out
+    (session,) = tmp_path.iterdir()
+    summary = json.loads((session / "overfitting" / "summary.json").read_text())
+    assert summary["interrupted"] and summary["epochs_run"] >= 1
