@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -61,29 +61,29 @@ def main_callback(
 @app.command()
 def run(
     preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
-    epochs: Annotated[Optional[int], typer.Option(help="Epochs (toy: Adam steps) per run.")] = None,
-    lr: Annotated[Optional[float], typer.Option(help="Learning rate.")] = None,
-    momentum: Annotated[Optional[float], typer.Option(help="SGD momentum.")] = None,
-    optimizer: Annotated[Optional[str], typer.Option(help="sgd or adam.")] = None,
-    batch_size: Annotated[Optional[int], typer.Option(help="Training batch size.")] = None,
-    model: Annotated[Optional[str], typer.Option(help="animal_net, big_animal_net or net (toy).")] = None,
-    dataset: Annotated[Optional[str], typer.Option(help="Data set (see [b]regtui data list[/]).")] = None,
-    data_dir: Annotated[Optional[Path], typer.Option(help="Image folder with one sub-folder per class.")] = None,
-    labels: Annotated[Optional[str], typer.Option(help="true, random or partial (for every run).")] = None,
-    label_fraction: Annotated[Optional[float], typer.Option(help="Share shuffled with --labels partial.")] = None,
-    n_train: Annotated[Optional[int], typer.Option(help="Training images.")] = None,
-    n_val: Annotated[Optional[int], typer.Option(help="Validation images.")] = None,
-    patience: Annotated[Optional[int], typer.Option(help="Turn on early stopping with this patience.")] = None,
-    early_stopping: Annotated[Optional[bool], typer.Option("--early-stopping/--no-early-stopping",
+    epochs: Annotated[int | None, typer.Option(help="Epochs (toy: Adam steps) per run.")] = None,
+    lr: Annotated[float | None, typer.Option(help="Learning rate.")] = None,
+    momentum: Annotated[float | None, typer.Option(help="SGD momentum.")] = None,
+    optimizer: Annotated[str | None, typer.Option(help="sgd or adam.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Training batch size.")] = None,
+    model: Annotated[str | None, typer.Option(help="animal_net, big_animal_net or net (toy).")] = None,
+    dataset: Annotated[str | None, typer.Option(help="Data set (see [b]regtui data list[/]).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Image folder, one sub-folder per class.")] = None,
+    labels: Annotated[str | None, typer.Option(help="true, random or partial (for every run).")] = None,
+    label_fraction: Annotated[float | None, typer.Option(help="Share for --labels partial.")] = None,
+    n_train: Annotated[int | None, typer.Option(help="Training images.")] = None,
+    n_val: Annotated[int | None, typer.Option(help="Validation images.")] = None,
+    patience: Annotated[int | None, typer.Option(help="Early stopping with this patience.")] = None,
+    early_stopping: Annotated[bool | None, typer.Option("--early-stopping/--no-early-stopping",
                                                            help="Force early stopping on or off.")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed for split, label noise and weights.")] = None,
-    device: Annotated[Optional[str], typer.Option(help="auto (CUDA if present), cpu, cuda or cuda:N.")] = None,
-    threads: Annotated[Optional[int], typer.Option(help="CPU threads for torch (default: torch's).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for split, label noise and weights.")] = None,
+    device: Annotated[str | None, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:N.")] = None,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).")] = None,
     out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
     json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
                                                           "(progress goes to stderr).")] = False,
-    plot: Annotated[Optional[bool], typer.Option("--plot/--no-plot",
-                                                 help="Draw charts at the end (default: on a terminal).")] = None,
+    plot: Annotated[bool | None, typer.Option("--plot/--no-plot",
+                                                 help="Charts at the end (default: on a terminal).")] = None,
 ) -> None:
     """Train a preset headless: progress, a summary table, charts and a run folder per run.
 
@@ -159,7 +159,7 @@ def norms(
 
 @app.command()
 def tui(
-    preset: Annotated[Optional[str], typer.Argument(help="Preset to open (default: memorization).")] = None,
+    preset: Annotated[str | None, typer.Argument(help="Preset to open (default: memorization).")] = None,
     autostart: Annotated[bool, typer.Option(help="Start training as soon as the app opens.")] = False,
     exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
                                                  help="Quit when the preset's runs end (demos).")] = False,

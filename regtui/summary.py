@@ -18,7 +18,7 @@ def summarize(result: RunResult) -> dict[str, Any]:
     layers = [
         {"name": li.name, "shape": list(li.shape), "params": li.numel,
          "norm_before": b, "norm_after": a}
-        for li, b, a in zip(info.layers, info.initial_norms, after)
+        for li, b, a in zip(info.layers, info.initial_norms, after, strict=True)
     ]
     out: dict[str, Any] = {
         "name": info.config.name,

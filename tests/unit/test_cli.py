@@ -45,7 +45,7 @@ def test_run_writes_a_complete_run_folder(tmp_path):
         folder = session / name
         assert {p.name for p in folder.iterdir()} == {
             "config.toml", "metrics.csv", "summary.json", "final.pt", "best.pt"}
-        rows = list(csv.DictReader(open(folder / "metrics.csv")))
+        rows = list(csv.DictReader((folder / "metrics.csv").read_text().splitlines()))
         assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4, 5, 6]
         assert "norm:fc1.weight" in rows[0]
         summary = json.loads((folder / "summary.json").read_text())

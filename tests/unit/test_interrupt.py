@@ -1,8 +1,8 @@
 """Ctrl-C in the middle of a run keeps what was computed, marks it interrupted and exits 130."""
 
 import csv
+import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +19,7 @@ class InterruptAt(LogPrinter):
     def __init__(self, epoch):
         from rich.console import Console
 
-        super().__init__(Console(file=open(os.devnull, "w")))
+        super().__init__(Console(file=io.StringIO()))
         self.at = epoch
 
     def epoch(self, report):
@@ -32,7 +32,7 @@ def test_interrupt_keeps_metrics_so_far_and_skips_later_runs(tmp_path):
     outcome = run_preset(preset, tmp_path, InterruptAt(7))
     assert outcome.interrupted and len(outcome.results) == 1
     folder = outcome.session_dir / "true"
-    rows = list(csv.DictReader(open(folder / "metrics.csv")))
+    rows = list(csv.DictReader((folder / "metrics.csv").read_text().splitlines()))
     assert len(rows) >= 6  # every completed epoch is kept
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["interrupted"] and summary["stop_reason"] == "interrupted"
