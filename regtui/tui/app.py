@@ -1,0 +1,328 @@
+"""RegtuiApp: choose an experiment, watch it train live, compare runs, save them."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Select, Static
+from textual.worker import Worker, get_current_worker
+
+from regtui.config import ConfigError, RunConfig, from_mapping
+from regtui.presets import Preset, load_preset, preset_paths
+from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
+from regtui.tui.session import SessionRun
+from regtui.tui.status import status_text
+from regtui.tui.training import train_runs
+from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
+from regtui.tui.widgets.charts import AccuracyChart, FitChart, LossChart, NormChart, legend
+from regtui.tui.widgets.help import HelpScreen
+from regtui.tui.widgets.norm_table import NormTable
+from regtui.tui.widgets.settings import SettingsPane
+
+ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
+QUIT_WAIT_S = 30.0  # the longest quit waits for the training thread to leave
+NARROW = 100  # below this many columns the settings pane hides itself while training
+STACK_BELOW = 70  # charts go one above the other when the main area is narrower than this
+THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the table has it too)
+
+
+class RegtuiApp(App[int]):
+    """The interactive front end; a second consumer of the engine's per-epoch stream."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "regtui"
+    # Priority bindings work even while an Input has focus: the inputs are numeric and
+    # restricted to digits, '.', 'e' and signs, so none of these letters is ever typed there.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start", priority=True),
+        Binding("a", "start_all", "Run all", priority=True),
+        Binding("x", "stop", "Stop", priority=True),
+        Binding("c", "clear", "Clear", priority=True),
+        Binding("p", "choose_preset", "Preset", priority=True),
+        Binding("w", "save", "Save", priority=True),
+        Binding("h", "toggle_settings", "Settings", priority=True),
+        Binding("question_mark", "help", "Help", priority=True),
+        Binding("q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, preset: str | None = None, autostart: bool = False,
+                 exit_when_done: bool = False, exit_delay: float = 2.0,
+                 out_dir: Path = Path("runs")) -> None:
+        super().__init__()
+        self.preset: Preset = load_preset(preset or "memorization")
+        self.autostart = autostart
+        self.exit_when_done = exit_when_done
+        self.exit_delay = exit_delay
+        self.out_dir = out_dir
+        self.runs: list[SessionRun] = []
+        self.current: SessionRun | None = None
+        self.message_line = "Press s to start one run, a to run the whole preset, ? for help."
+        self._worker: Worker | None = None
+        self._worker_done = threading.Event()
+        self._worker_done.set()
+        self.frame_budget = RedrawBudget()
+        self._dirty = True
+
+    # ----- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield SettingsPane(id="settings")
+            with Vertical(id="main"):
+                yield Static(id="status")
+                with Horizontal(id="charts"):
+                    yield AccuracyChart(id="accuracy", classes="classify-only")
+                    yield FitChart(id="fit", classes="regress-only")
+                    yield LossChart(id="loss", classes="regress-only")
+                    yield NormChart(id="norm")
+                yield Static(id="legend")
+                yield NormTable(id="norm-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        pane = self.query_one(SettingsPane)
+        pane.set_presets(list(preset_paths()) if self.preset.name in preset_paths()
+                         else [*preset_paths(), self.preset.name], self.preset.name)
+        self._show_preset(self.preset)
+        self._layout_for_width(self.size.width)
+        self.set_interval(MIN_INTERVAL_S, self._frame)
+        if self.autostart:
+            self.call_after_refresh(self.action_start_all)
+
+    def on_resize(self, event) -> None:
+        self._layout_for_width(event.size.width)
+
+    def _layout_for_width(self, width: int) -> None:
+        """Stack the charts when the main area is too narrow for two side by side."""
+        settings = self.query_one(SettingsPane)
+        main_width = width - (settings.styles.width.value if settings.display else 0)
+        self.screen.set_class(width < NARROW, "-narrow")
+        charts = self.query_one("#charts")
+        charts.set_class(main_width < STACK_BELOW, "-stacked")
+        charts.set_class(main_width < THREE_CHARTS_FROM, "-compact")
+
+    # ----- presets and form -----------------------------------------------------------
+    def _show_preset(self, preset: Preset) -> None:
+        self.preset = preset
+        pane = self.query_one(SettingsPane)
+        pane.set_runs([c.name for c in preset.runs], preset.runs[0].name)
+        pane.load(preset.runs[0])
+        self._set_task(preset.runs[0].task)
+        self._refresh_status()
+
+    def _set_task(self, task: str) -> None:
+        self.query_one("#main").set_class(task == "regress", "-regress")
+
+    @on(Select.Changed, "#preset")
+    def _preset_chosen(self, event: Select.Changed) -> None:
+        if event.value != self.preset.name and isinstance(event.value, str):
+            try:
+                self._show_preset(load_preset(event.value))
+            except ConfigError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+
+    @on(Select.Changed, "#run")
+    def _run_chosen(self, event: Select.Changed) -> None:
+        for cfg in self.preset.runs:
+            if cfg.name == event.value:
+                self.query_one(SettingsPane).load(cfg)
+                self._set_task(cfg.task)
+
+    @on(Select.Changed, "#f-model")
+    def _model_chosen(self, event: Select.Changed) -> None:
+        # The toy Net trains on the toy data and only there: keep the pair consistent.
+        pane = self.query_one(SettingsPane)
+        data = pane.query_one("#f-dataset", Select)
+        if event.value == "net" and data.value != "toy":
+            data.value = "toy"
+        elif event.value != "net" and data.value == "toy":
+            data.value = "digits"
+
+    def _form_config(self) -> RunConfig:
+        """The run described by the form, named after the selected run (made unique)."""
+        values = self.query_one(SettingsPane).values()
+        base = self.query_one("#run", Select).value
+        name, n = str(base), 2
+        while any(r.name == name for r in self.runs):
+            name, n = f"{base}-{n}", n + 1
+        chosen = next((c for c in self.preset.runs if c.name == base), self.preset.runs[0])
+        return from_mapping({**chosen.as_dict(), **values, "name": name}, where="settings")
+
+    # ----- actions ----------------------------------------------------------------------
+    @property
+    def training(self) -> bool:
+        """True while the training thread is alive (set until it has really left)."""
+        return not self._worker_done.is_set()
+
+    def action_start(self) -> None:
+        if self.training:
+            self.notify("A run is in progress: stop it first (x).", severity="warning")
+            return
+        try:
+            cfg = self._form_config()
+        except ConfigError as exc:
+            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8)
+            return
+        self._launch([cfg])
+
+    def action_start_all(self) -> None:
+        if self.training:
+            self.notify("A run is in progress: stop it first (x).", severity="warning")
+            return
+        taken = {r.name for r in self.runs}
+        configs = [c if c.name not in taken else c.replace(name=f"{c.name}-{len(self.runs) + 1}")
+                   for c in self.preset.runs]
+        self._launch(configs)
+
+    def _launch(self, configs: list[RunConfig]) -> None:
+        # The toy fit is an animation here: a snapshot every 50 steps, not the preset's 500.
+        configs = [c.replace(snapshot_every=min(c.snapshot_every, ANIMATION_EVERY)) for c in configs]
+        self._set_task(configs[0].task)
+        if any(r.task != configs[0].task for r in self.runs):
+            self.runs.clear()  # toy and image runs do not share charts
+        self.query_one(SettingsPane).disabled = True
+        if self.size.width < NARROW:
+            self.query_one(SettingsPane).display = False
+            self._layout_for_width(self.size.width)
+        self.message_line = f"Training {', '.join(c.name for c in configs)} ..."
+        self._worker_done.clear()
+        self._worker = self._train(configs)
+        self._refresh_status()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
+    def _train(self, configs: list[RunConfig]) -> None:
+        worker = get_current_worker()
+        train_runs(configs, self.post_message, lambda: worker.is_cancelled, self._worker_done)
+
+    def action_stop(self) -> None:
+        if self.training and self._worker is not None:
+            self._worker.cancel()
+            self.message_line = "Stopping after the current epoch ..."
+            self._refresh_status()
+
+    def action_clear(self) -> None:
+        if self.training:
+            self.notify("Stop the run before clearing (x).", severity="warning")
+            return
+        self.runs.clear()
+        self.current = None
+        self.message_line = "Cleared."
+        self._redraw_all()
+        self._refresh_status()
+
+    def action_choose_preset(self) -> None:
+        pane = self.query_one(SettingsPane)
+        pane.display = True
+        self._layout_for_width(self.size.width)
+        if not pane.disabled:
+            select = self.query_one("#preset", Select)
+            select.focus()
+            select.action_show_overlay()
+
+    def action_save(self) -> None:
+        from regtui.results import new_session_dir, write_run
+
+        done = [r.result for r in self.runs if r.result is not None]
+        if not done:
+            self.notify("Nothing to save yet: no run has ended.", severity="warning")
+            return
+        try:
+            folder = new_session_dir(self.out_dir, f"tui-{self.preset.name}")
+            for result in done:
+                write_run(folder, result, self.preset.description)
+        except OSError as exc:
+            self.notify(f"Could not save: {exc}", severity="error", timeout=8)
+            return
+        self.message_line = f"Saved {len(done)} run(s) to {folder}"
+        self.notify(self.message_line)
+        self._refresh_status()
+
+    def action_toggle_settings(self) -> None:
+        pane = self.query_one(SettingsPane)
+        pane.display = not pane.display
+        self._layout_for_width(self.size.width)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Stop training first, wait for the worker thread to end, then exit."""
+        if self._worker is not None:
+            self._worker.cancel()
+        deadline = time.monotonic() + QUIT_WAIT_S
+        while not self._worker_done.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)  # one epoch is milliseconds; the UI stays live meanwhile
+        self.exit(0)
+
+    # ----- messages from the worker (main thread) --------------------------------------
+    @on(RunStarted)
+    def _run_started(self, message: RunStarted) -> None:
+        self.current = SessionRun(message.info.config.name, message.info)
+        self.runs.append(self.current)
+        self._redraw_all()
+
+    @on(EpochsDone)
+    def _epochs_done(self, message: EpochsDone) -> None:
+        run = self.current
+        if run is None:
+            return
+        for report in message.reports:
+            run.add(report)
+        self._redraw_all()
+
+    @on(RunEnded)
+    def _run_ended(self, message: RunEnded) -> None:
+        if self.current is not None:
+            self.current.result = message.result
+        self._redraw_all()
+
+    @on(RunFailed)
+    def _run_failed(self, message: RunFailed) -> None:
+        self.notify(message.error, title=f"Run {message.name} cannot start", severity="error", timeout=10)
+        self.message_line = f"Run {message.name} could not start: {message.error}"
+
+    @on(TrainingDone)
+    def _training_done(self, message: TrainingDone) -> None:
+        pane = self.query_one(SettingsPane)
+        pane.disabled = False
+        pane.display = True
+        self._layout_for_width(self.size.width)
+        self.message_line = ("Stopped. " if message.stopped else "Done. ") + \
+            "s: run again, a: run all, w: save, c: clear."
+        self._refresh_status()
+        if self.exit_when_done:
+            if self.exit_delay > 0:
+                self.set_timer(self.exit_delay, lambda: self.exit(0))
+            else:
+                self.exit(0)
+
+    # ----- drawing ------------------------------------------------------------------------
+    def _redraw_all(self) -> None:
+        """Note that something changed; the frame clock draws it when the budget allows."""
+        self._dirty = True
+
+    def _frame(self) -> None:
+        """The frame clock: redraw charts, table and status together, within the budget."""
+        if not self._dirty or not self.frame_budget.due():
+            return
+        self._dirty = False
+        self.frame_budget.start_frame()
+        for chart in self.query("#charts > *"):
+            chart.redraw(self.runs)
+        run = self.current
+        self.query_one(NormTable).show(run.info if run else None, run.last if run else None)
+        self.query_one("#legend", Static).update(legend(self.runs), layout=False)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        # layout=False: the status bar has a fixed height, a relayout would cost every epoch batch
+        self.query_one("#status", Static).update(
+            status_text(self.preset, self.current, self.message_line), layout=False)

@@ -1,0 +1,45 @@
+"""Messages the training worker posts to the app (dataclasses; handled on the main thread)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from regtui.engine import EpochReport, RunInfo, RunResult
+
+
+@dataclass
+class RunStarted(Message):
+    """A run has loaded its data and built its model; its first epoch is under way."""
+
+    info: RunInfo
+
+
+@dataclass
+class EpochsDone(Message):
+    """One or more epochs finished since the last message (batched to spare the UI thread)."""
+
+    reports: tuple[EpochReport, ...]
+
+
+@dataclass
+class RunEnded(Message):
+    """A run ended (finished, early-stopped, stopped or failed numerically)."""
+
+    result: RunResult
+
+
+@dataclass
+class RunFailed(Message):
+    """A run could not start: bad settings or unusable data. `error` is for people."""
+
+    name: str
+    error: str
+
+
+@dataclass
+class TrainingDone(Message):
+    """The worker has finished every run it was given (or was stopped)."""
+
+    stopped: bool

@@ -1,0 +1,146 @@
+"""The settings pane: experiment, run, data, labels, model, hyper-parameters and device.
+
+Inputs are checked with the same rules as preset files (regtui.config), so the app refuses
+exactly what `regtui run` would refuse, with the same words, in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Switch
+
+from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule
+from regtui.devices import cuda_available
+
+# (config key, label, widget kind). Order is the tab order.
+FORM: tuple[tuple[str, str, str], ...] = (
+    ("dataset", "Data", "select"),
+    ("labels", "Labels", "select"),
+    ("label_fraction", "Fraction", "input"),
+    ("model", "Model", "select"),
+    ("epochs", "Epochs", "input"),
+    ("optimizer", "Optimizer", "select"),
+    ("lr", "LR", "input"),
+    ("momentum", "Momentum", "input"),
+    ("batch_size", "Batch", "input"),
+    ("seed", "Seed", "input"),
+    ("early_stopping", "Early stop", "switch"),
+    ("patience", "Patience", "input"),
+    ("device", "Device", "select"),
+)
+LABELS = {key: label for key, label, _ in FORM}
+
+
+def device_choices() -> list[str]:
+    """auto and cpu always; CUDA devices only where torch can see them."""
+    choices = ["auto", "cpu"]
+    if cuda_available():
+        import torch
+
+        choices += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return choices
+
+
+def parse(key: str, text: str) -> Any:
+    """Text from an Input to the type of the config field (raises ValueError)."""
+    kind = type(FIELDS[key].default)
+    return int(text) if kind is int else float(text)
+
+
+def fmt(value: Any) -> str:
+    """A config value as an Input shows it."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class SettingValidator(Validator):
+    """Validates one numeric Input with the config's own rule for that key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(failure_description=f"{LABELS[key]} must be {describe_rule(key)}")
+        self.key = key
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            check_value(self.key, parse(self.key, value), where="")
+        except (ValueError, ConfigError):
+            return self.failure()
+        return self.success()
+
+
+class SettingsPane(VerticalScroll):
+    """The left pane of the app; `values()` returns the settings as a dict for RunConfig."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._choices: dict[str, list[str]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Label("Experiment", classes="section")
+        yield Select([("memorization", "memorization")], id="preset", allow_blank=False,
+                     compact=True, type_to_search=False)
+        yield Select([("run", "run")], id="run", allow_blank=False, compact=True, type_to_search=False)
+        yield Label("Settings", classes="section")
+        for key, label, kind in FORM:
+            with Horizontal(classes="field"):
+                yield Label(label, classes="field-label")
+                yield self._widget(key, kind)
+
+    def _widget(self, key: str, kind: str):
+        wid = f"f-{key}"
+        if kind == "select":
+            choices = device_choices() if key == "device" else list(FIELDS[key].metadata["choices"])
+            self._choices[key] = choices
+            return Select([(c, c) for c in choices], id=wid, allow_blank=False, compact=True,
+                          type_to_search=False)
+        if kind == "switch":
+            return Switch(id=wid, animate=False)
+        return Input(id=wid, compact=True, restrict=r"[0-9eE.+\-]*", validators=[SettingValidator(key)],
+                     validate_on=["changed", "blur", "submitted"])
+
+    def set_presets(self, names: list[str], current: str) -> None:
+        """Fill the experiment list."""
+        select = self.query_one("#preset", Select)
+        select.set_options([(n, n) for n in names])
+        select.value = current
+
+    def set_runs(self, names: list[str], current: str) -> None:
+        """Fill the list of the preset's runs."""
+        select = self.query_one("#run", Select)
+        select.set_options([(n, n) for n in names])
+        select.value = current
+
+    def load(self, cfg: RunConfig) -> None:
+        """Show a config's values in the form."""
+        for key, _, kind in FORM:
+            widget = self.query_one(f"#f-{key}")
+            value = getattr(cfg, key)
+            if kind == "select":
+                options = self._choices[key]
+                if value not in options:  # e.g. a preset asking for cuda on a CPU machine
+                    options.append(value)
+                    widget.set_options([(o, o) for o in options])
+                widget.value = value
+            elif kind == "switch":
+                widget.value = bool(value)
+            else:
+                widget.value = fmt(value)
+
+    def values(self) -> dict[str, Any]:
+        """The form's settings; raises ConfigError naming the field if one is invalid."""
+        out: dict[str, Any] = {}
+        for key, label, kind in FORM:
+            widget = self.query_one(f"#f-{key}")
+            if kind == "input":
+                try:
+                    out[key] = check_value(key, parse(key, widget.value), where=label)
+                except (ValueError, ConfigError):
+                    widget.focus()
+                    raise ConfigError(f"{label} must be {describe_rule(key)}, "
+                                      f"got {widget.value!r}") from None
+            else:
+                out[key] = widget.value
+        return out
