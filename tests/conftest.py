@@ -1,11 +1,8 @@
-"""Shared test settings: CPU only, small thread count, no network."""
-
-import os
+"""Shared test settings: CPU only, two torch threads, no network."""
 
 import pytest
 import torch
 
-os.environ.setdefault("NO_COLOR", "1")
 torch.set_num_threads(2)
 
 

@@ -57,7 +57,8 @@ class RegtuiApp(App[int]):
                  exit_when_done: bool = False, exit_delay: float = 2.0,
                  out_dir: Path = Path("runs")) -> None:
         super().__init__()
-        self.preset: Preset = load_preset(preset or "memorization")
+        self.preset_key = preset or "memorization"  # a bundled name or a .toml path
+        self.preset: Preset = load_preset(self.preset_key)
         self.autostart = autostart
         self.exit_when_done = exit_when_done
         self.exit_delay = exit_delay
@@ -88,8 +89,10 @@ class RegtuiApp(App[int]):
 
     def on_mount(self) -> None:
         pane = self.query_one(SettingsPane)
-        pane.set_presets(list(preset_paths()) if self.preset.name in preset_paths()
-                         else [*preset_paths(), self.preset.name], self.preset.name)
+        options = [(name, name) for name in preset_paths()]
+        if self.preset_key not in preset_paths():  # a preset file of the user's
+            options.append((f"{self.preset.name} (file)", self.preset_key))
+        pane.set_presets(options, self.preset_key)
         self._show_preset(self.preset)
         self._layout_for_width(self.size.width)
         self.set_interval(MIN_INTERVAL_S, self._frame)
@@ -122,14 +125,21 @@ class RegtuiApp(App[int]):
 
     @on(Select.Changed, "#preset")
     def _preset_chosen(self, event: Select.Changed) -> None:
-        if event.value != self.preset.name and isinstance(event.value, str):
+        if event.value != event.select.value:
+            return  # a stale event from before the list was (re)filled
+        if event.value != self.preset_key and isinstance(event.value, str):
             try:
-                self._show_preset(load_preset(event.value))
+                preset = load_preset(event.value)
             except ConfigError as exc:
                 self.notify(str(exc), severity="error", timeout=8)
+                return
+            self.preset_key = event.value
+            self._show_preset(preset)
 
     @on(Select.Changed, "#run")
     def _run_chosen(self, event: Select.Changed) -> None:
+        if event.value != event.select.value:
+            return
         for cfg in self.preset.runs:
             if cfg.name == event.value:
                 self.query_one(SettingsPane).load(cfg)
@@ -282,7 +292,8 @@ class RegtuiApp(App[int]):
     def _run_ended(self, message: RunEnded) -> None:
         if self.current is not None:
             self.current.result = message.result
-        self._redraw_all()
+        self._dirty = True
+        self._frame(force=True)
 
     @on(RunFailed)
     def _run_failed(self, message: RunFailed) -> None:
@@ -293,10 +304,11 @@ class RegtuiApp(App[int]):
     def _training_done(self, message: TrainingDone) -> None:
         pane = self.query_one(SettingsPane)
         pane.disabled = False
-        pane.display = True
+        if self.size.width >= NARROW:  # narrow screens keep the charts; h shows the settings
+            pane.display = True
         self._layout_for_width(self.size.width)
         self.message_line = ("Stopped. " if message.stopped else "Done. ") + \
-            "s: run again, a: run all, w: save, c: clear."
+            "s run again · a run all · w save · c clear · h settings"
         self._refresh_status()
         if self.exit_when_done:
             if self.exit_delay > 0:
@@ -309,9 +321,13 @@ class RegtuiApp(App[int]):
         """Note that something changed; the frame clock draws it when the budget allows."""
         self._dirty = True
 
-    def _frame(self) -> None:
-        """The frame clock: redraw charts, table and status together, within the budget."""
-        if not self._dirty or not self.frame_budget.due():
+    def _frame(self, force: bool = False) -> None:
+        """The frame clock: redraw charts, table and status together, within the budget.
+
+        `force` draws now whatever the budget says: used when a run ends, so its final
+        state is on screen at once.
+        """
+        if not force and (not self._dirty or not self.frame_budget.due()):
             return
         self._dirty = False
         self.frame_budget.start_frame()

@@ -31,10 +31,9 @@ def status_text(preset: Preset, run: SessionRun | None, message: str) -> Text:
     text.append("\n")
     if run.result is not None:
         reason = run.result.stop_reason
-        text.append(f"{run.name}: {reason} at epoch {r.epoch} ({STOP_REASONS[reason]})",
-                    style="bold yellow" if reason != "finished" else "bold")
+        text.append(f"{reason} at epoch {r.epoch} ", style="bold yellow" if reason != "finished" else "bold")
         if run.result.restored_best:
-            text.append(", best weights restored")
-        text.append(". ")
+            text.append(f"best epoch {r.best_epoch} restored ", style="bold green")
+        text.append(f"({STOP_REASONS[reason]}). ")
     text.append(message, style="dim")
     return text

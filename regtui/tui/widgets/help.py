@@ -1,45 +1,55 @@
-"""The help screen: every key of the app and what the charts show."""
+"""The help screen: every key of the app and what the charts show, compact enough for 80x24."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
-HELP = """\
-# regtui keys
+KEYS = (
+    ("s", "start one run with the settings in the left pane"),
+    ("a", "run all runs of the preset in turn (true, random, partial...)"),
+    ("x", "stop the run after the epoch in progress"),
+    ("c", "clear the session's runs from the charts"),
+    ("p", "choose another experiment (preset)"),
+    ("w", "save the session's runs to a run folder (like regtui run)"),
+    ("h", "hide or show the settings pane"),
+    ("tab", "next setting (shift+tab: previous); enter opens a list"),
+    ("?", "this help (escape closes it)"),
+    ("q", "quit; a run in progress is stopped first"),
+)
 
-| key | action |
-| --- | --- |
-| `s` | start one run with the settings in the left pane |
-| `a` | run all runs of the preset in turn (e.g. true, random, partial) |
-| `x` | stop the current run (after the epoch in progress) |
-| `c` | clear the session's runs from the charts |
-| `p` | choose another experiment (preset) |
-| `w` | save the session's runs to a run folder (as `regtui run` does) |
-| `h` | hide or show the settings pane |
-| `tab` / `shift+tab` | move between settings; `enter` opens a list |
-| `?` | this help; `escape` closes it |
-| `q` | quit (stops training first) |
+NOTES = (
+    "Accuracy chart: train (solid) and validation (dots) per epoch for every run of the "
+    "session, so true, random and partial labels build up on one chart; the green line is "
+    "the latest run's best validation epoch. Norm chart: total Frobenius norm of the weights. "
+    "Toy experiment: the 10 points, the true line 2x, the network's fit, and the losses. "
+    "Table: per parameter tensor, its norm at the start, now, and the change."
+)
 
-**Charts.** Accuracy: train (solid) and validation (dots) per epoch for every run of the
-session, so true, random and partial labels build up on one chart; the green line marks the
-best validation epoch of the latest run. Norm: total Frobenius norm of the weights.
-Toy experiment: the 10 points, the true line 2x and the network's fit, and the losses.
 
-**Norm table.** Per parameter tensor: shape, parameters, norm at start, now, and change.
-"""
+def help_renderable() -> Group:
+    """The keys as a two-column table, then a paragraph on the charts."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold reverse", justify="center", min_width=5)
+    table.add_column()
+    for key, action in KEYS:
+        table.add_row(f" {key} ", action)
+    return Group(Text("regtui keys", style="bold"), Text(), table, Text(), Text(NOTES, style="dim"))
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal listing the keys; any of escape, ? or q closes it."""
+    """A modal listing the keys; escape, ? or q closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Markdown(HELP)
+            yield Static(help_renderable())

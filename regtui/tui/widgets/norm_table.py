@@ -11,22 +11,38 @@ from regtui.tui.widgets.budget import Budgeted
 COLUMNS = ("layer", "shape", "params", "start", "now", "change")
 
 
-def norm_table(info: RunInfo | None, report: EpochReport | None) -> Table:
-    """A rich Table of `info`'s layers with the norms of `report` (None: the starting norms)."""
-    table = Table(*COLUMNS, box=None, pad_edge=False, expand=True, show_edge=False,
+NARROW_TABLE = 58  # below this width the shape column goes and counts are abbreviated
+
+
+def _count(n: int, short: bool) -> str:
+    if not short or n < 10_000:
+        return f"{n:,}"
+    return f"{n / 1000:.0f}k" if n < 1_000_000 else f"{n / 1e6:.1f}M"
+
+
+def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80) -> Table:
+    """A rich Table of `info`'s layers with the norms of `report` (None: the starting norms).
+
+    Narrower than NARROW_TABLE columns, it drops the shape column so names and norms stay whole.
+    """
+    short = width < NARROW_TABLE
+    columns = [c for c in COLUMNS if not (short and c == "shape")]
+    table = Table(*columns, box=None, pad_edge=False, expand=True, show_edge=False,
                   header_style="bold underline", padding=(0, 1))
-    for col in table.columns[2:]:
+    for col in table.columns[1:] if short else table.columns[2:]:
         col.justify = "right"
     if info is None:
         return table
+
+    def row(name: str, shape: str, count: int, start: float, cur: float, **kw) -> None:
+        cells = [name, shape, _count(count, short), f"{start:.4f}", f"{cur:.4f}", f"{cur - start:+.4f}"]
+        table.add_row(*(cells[:1] + cells[2:] if short else cells), **kw)
+
     now = report.layer_norms if report else info.initial_norms
     for li, start, cur in zip(info.layers, info.initial_norms, now, strict=True):
-        table.add_row(li.name, "x".join(map(str, li.shape)), f"{li.numel:,}",
-                      f"{start:.4f}", f"{cur:.4f}", f"{cur - start:+.4f}")
+        row(li.name, "x".join(map(str, li.shape)), li.numel, start, cur)
     total_now = report.total_norm if report else info.initial_total
-    table.add_row("total", "", f"{sum(li.numel for li in info.layers):,}",
-                  f"{info.initial_total:.4f}", f"{total_now:.4f}",
-                  f"{total_now - info.initial_total:+.4f}", style="bold")
+    row("total", "", sum(li.numel for li in info.layers), info.initial_total, total_now, style="bold")
     return table
 
 
@@ -35,6 +51,7 @@ class NormTable(Budgeted, Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(norm_table(None, None), **kwargs)
+        self._last: tuple[RunInfo | None, EpochReport | None] = (None, None)
         self._shown_info: RunInfo | None = None
 
     def show(self, info: RunInfo | None, report: EpochReport | None) -> None:
@@ -42,4 +59,8 @@ class NormTable(Budgeted, Static):
         # Same model, same rows: only a new run (new layers) can change the table's height.
         relayout = info is not self._shown_info
         self._shown_info = info
-        self.update(norm_table(info, report), layout=relayout)
+        self._last = (info, report)
+        self.update(norm_table(info, report, self.size.width or 80), layout=relayout)
+
+    def on_resize(self) -> None:
+        self.update(norm_table(*self._last, self.size.width))

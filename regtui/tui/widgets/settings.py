@@ -71,6 +71,20 @@ class SettingValidator(Validator):
         return self.success()
 
 
+NUMBER_CHARS = frozenset("0123456789.eE+-")
+
+
+class NumberInput(Input):
+    """An Input for numbers that claims only the keys a number can contain.
+
+    Textual gives a focused Input every printable key, bindings included; claiming only
+    digits, '.', 'e' and signs lets s/a/x/q/? reach the app while a field is being edited.
+    """
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character in NUMBER_CHARS
+
+
 class SettingsPane(VerticalScroll):
     """The left pane of the app; `values()` returns the settings as a dict for RunConfig."""
 
@@ -98,20 +112,23 @@ class SettingsPane(VerticalScroll):
                           type_to_search=False)
         if kind == "switch":
             return Switch(id=wid, animate=False)
-        return Input(id=wid, compact=True, restrict=r"[0-9eE.+\-]*", validators=[SettingValidator(key)],
-                     validate_on=["changed", "blur", "submitted"])
+        return NumberInput(id=wid, compact=True, restrict=r"[0-9eE.+\-]*",
+                           validators=[SettingValidator(key)],
+                           validate_on=["changed", "blur", "submitted"])
 
-    def set_presets(self, names: list[str], current: str) -> None:
-        """Fill the experiment list."""
+    def set_presets(self, options: list[tuple[str, str]], current: str) -> None:
+        """Fill the experiment list with (label, key) pairs; no Changed event is sent."""
         select = self.query_one("#preset", Select)
-        select.set_options([(n, n) for n in names])
-        select.value = current
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = current
 
     def set_runs(self, names: list[str], current: str) -> None:
-        """Fill the list of the preset's runs."""
+        """Fill the list of the preset's runs; no Changed event is sent."""
         select = self.query_one("#run", Select)
-        select.set_options([(n, n) for n in names])
-        select.value = current
+        with select.prevent(Select.Changed):
+            select.set_options([(n, n) for n in names])
+            select.value = current
 
     def load(self, cfg: RunConfig) -> None:
         """Show a config's values in the form."""

@@ -1,0 +1,55 @@
+"""Fixtures for driving the real app: small presets and a helper that waits for training."""
+
+import asyncio
+import time
+
+import pytest
+
+SMALL = """# A small two-run preset for tests: true vs random labels, a handful of epochs.
+description = "test preset"
+
+[defaults]
+model = "big_animal_net"
+epochs = 12
+device = "cpu"
+
+[[runs]]
+name = "true"
+labels = "true"
+
+[[runs]]
+name = "random"
+labels = "random"
+"""
+
+
+@pytest.fixture
+def small_preset(tmp_path):
+    """Path to a two-run, 12-epoch preset."""
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    return str(path)
+
+
+async def wait_until(predicate, timeout: float = 60.0, step: float = 0.05) -> None:
+    """Let the app run until `predicate()` holds (fail after `timeout` seconds)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await asyncio.sleep(step)
+
+
+async def wait_for_training(app, timeout: float = 60.0) -> None:
+    """Wait until the app has started training and the worker has finished."""
+    await wait_until(lambda: app.runs and not app.training and
+                     all(r.result is not None for r in app.runs), timeout)
+
+
+def visible_text(widget) -> str:
+    """The text a widget shows on screen right now, line by line."""
+    from textual.geometry import Region
+
+    width, height = widget.size
+    strips = widget.render_lines(Region(0, 0, width, height))
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)

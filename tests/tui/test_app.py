@@ -1,0 +1,179 @@
+"""Drive the real app with Pilot: runs, charts, table, keys, stop, quit, save, bad input."""
+
+import json
+import threading
+
+import pytest
+from textual.widgets import Input, Select
+
+from regtui.tui.app import RegtuiApp
+from regtui.tui.training import THREAD_NAME, active_training_threads
+from regtui.tui.widgets.help import HelpScreen
+from regtui.tui.widgets.norm_table import NormTable
+from tests.tui.conftest import visible_text, wait_for_training, wait_until
+
+
+def training_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == THREAD_NAME]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_run_all_feeds_charts_and_table_and_the_worker_ends(small_preset, size):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("a")
+        await wait_for_training(app)
+        await pilot.pause(0.3)  # one more frame
+        assert [r.name for r in app.runs] == ["true", "random"]
+        assert all(r.epochs == list(range(1, 13)) for r in app.runs)
+        assert all(r.result.stop_reason == "finished" for r in app.runs)
+        assert app.query_one("#accuracy").frames > 0 and app.query_one("#norm").frames > 0
+        assert app.query_one("#accuracy").runs is app.runs  # both runs on one chart
+        table = visible_text(app.query_one(NormTable))
+        assert "fc1.weight" in table and "total" in table
+        status = visible_text(app.query_one("#status"))
+        assert "random 12/12" in status and "finished" in status
+        assert not app.training and active_training_threads() == 0
+
+
+async def test_start_uses_the_form_values(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-epochs", Input).value = "5"
+        app.query_one("#f-labels", Select).value = "partial"
+        await pilot.press("s")
+        await wait_for_training(app)
+        (run,) = app.runs
+        assert len(run.epochs) == 5 and run.info.config.labels == "partial"
+        await pilot.press("s")  # same run again: a new, uniquely named entry
+        await wait_for_training(app)
+        assert [r.name for r in app.runs] == ["true", "true-2"]
+
+
+async def test_invalid_values_are_refused_in_place(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        epochs = app.query_one("#f-epochs", Input)
+        epochs.focus()
+        epochs.value = ""
+        await pilot.press("0")
+        await pilot.pause()
+        assert not epochs.is_valid and epochs.has_class("-invalid")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.runs == [] and not app.training
+        assert any("Epochs must be an integer >= 1" in n.message for n in app._notifications)
+        assert app.focused is epochs
+
+
+async def test_letters_are_keys_not_text_in_numeric_fields(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lr = app.query_one("#f-lr", Input)
+        lr.focus()
+        await pilot.press("end", "e", "x")  # 'e' types (exponent); 'x' is the Stop key
+        assert lr.value == "0.005e"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_stop_ends_the_run_after_the_current_epoch():
+    app = RegtuiApp(preset="overfitting")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await wait_until(lambda: app.current is not None and len(app.current.epochs) > 50)
+        await pilot.press("x")
+        await wait_for_training(app)
+        run = app.current
+        assert run.result.stop_reason == "stopped" and len(run.epochs) < 10000
+        assert run.curve is not None  # the fitted curve was drawn
+        assert "stopped at epoch" in visible_text(app.query_one("#status"))
+    assert active_training_threads() == 0
+
+
+async def test_quitting_mid_run_leaves_no_training_thread():
+    app = RegtuiApp(preset="overfitting")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await wait_until(lambda: app.current is not None and len(app.current.epochs) > 20)
+        assert app.training and training_threads()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert active_training_threads() == 0
+    assert training_threads() == []
+
+
+async def test_early_stopping_is_shown(tmp_path):
+    app = RegtuiApp(preset="early-stopping")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-patience", Input).value = "3"
+        await pilot.press("s")
+        await wait_for_training(app)
+        run = app.current
+        assert run.result.stop_reason == "patience"
+        status = visible_text(app.query_one("#status"))
+        assert f"patience at epoch {run.last.epoch}" in status
+        assert f"best epoch {run.last.best_epoch} restored" in status
+
+
+async def test_save_writes_the_same_run_folder_as_headless(small_preset, tmp_path):
+    app = RegtuiApp(preset=small_preset, out_dir=tmp_path / "runs")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")  # nothing to save yet: a warning, no folder
+        assert not (tmp_path / "runs").exists()
+        await pilot.press("a")
+        await wait_for_training(app)
+        await pilot.press("w")
+        await pilot.pause()
+    (session,) = (tmp_path / "runs").iterdir()
+    for name in ("true", "random"):
+        files = {p.name for p in (session / name).iterdir()}
+        assert {"config.toml", "metrics.csv", "summary.json", "final.pt"} <= files
+        assert json.loads((session / name / "summary.json").read_text())["epochs_run"] == 12
+
+
+async def test_clear_and_switch_preset(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await wait_for_training(app)
+        await pilot.press("c")
+        assert app.runs == [] and app.current is None
+        app.query_one("#preset", Select).value = "overfitting"
+        await pilot.pause()
+        assert app.preset.name == "overfitting"
+        assert app.query_one("#f-model", Select).value == "net"
+        assert app.query_one("#main").has_class("-regress")
+        assert app.query_one("#fit").display and not app.query_one("#accuracy").display
+
+
+async def test_autostart_and_exit_when_done(small_preset):
+    app = RegtuiApp(preset=small_preset, autostart=True, exit_when_done=True, exit_delay=0)
+    async with app.run_test(size=(80, 24)):
+        await wait_until(lambda: app.return_code is not None, timeout=60)
+    assert app.return_code == 0 and len(app.runs) == 2
+
+
+async def test_charts_redraw_on_a_budget_not_per_epoch():
+    app = RegtuiApp(preset="overfitting")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await wait_until(lambda: app.current is not None and len(app.current.epochs) > 1500)
+        await pilot.press("x")
+        await wait_for_training(app)
+        epochs, frames = len(app.current.epochs), app.frame_budget.frames
+        wall = app.current.result.wall_time
+    assert frames <= 10 * wall + 3  # never above 10 frames a second...
+    assert frames < epochs / 20  # ...and far fewer frames than epochs
+
+
+def test_device_choices_offer_cuda_only_when_present(monkeypatch):
+    from regtui.tui.widgets import settings
+
+    monkeypatch.setattr(settings, "cuda_available", lambda: False)
+    assert settings.device_choices() == ["auto", "cpu"]

@@ -1,0 +1,53 @@
+"""Snapshot tests of the main screens at fixed sizes (pytest-textual-snapshot).
+
+Update after a deliberate UI change with `pytest tests/tui --snapshot-update`, then look at
+the SVGs in tests/tui/__snapshots__ before committing them.
+"""
+
+import pytest
+
+from regtui.tui.app import RegtuiApp
+from tests.tui.conftest import wait_for_training
+
+
+@pytest.fixture(autouse=True)
+def no_cuda(monkeypatch):
+    """The device list must not depend on the machine the snapshot is taken on."""
+    from regtui.tui.widgets import settings
+
+    monkeypatch.setattr(settings, "cuda_available", lambda: False)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_start_screen(snap_compare, size):
+    assert snap_compare(RegtuiApp(preset="memorization"), terminal_size=size)
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(RegtuiApp(preset="memorization"), press=["question_mark"], terminal_size=(80, 24))
+
+
+def test_toy_start_screen(snap_compare):
+    assert snap_compare(RegtuiApp(preset="overfitting"), terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_finished_memorization_runs(snap_compare, small_preset, size):
+    async def run_all(pilot):
+        await pilot.press("a")
+        await wait_for_training(pilot.app)
+        await pilot.pause(0.2)
+
+    assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=size)
+
+
+def test_no_color_finished_run(snap_compare, small_preset, monkeypatch):
+    """With NO_COLOR the charts stay readable: train and val differ by marker, not colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_all(pilot):
+        await pilot.press("a")
+        await wait_for_training(pilot.app)
+        await pilot.pause(0.2)
+
+    assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=(80, 24))
