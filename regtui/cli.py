@@ -160,15 +160,25 @@ def norms(
 @app.command()
 def tui(
     preset: Annotated[str | None, typer.Argument(help="Preset to open (default: memorization).")] = None,
-    autostart: Annotated[bool, typer.Option(help="Start training as soon as the app opens.")] = False,
+    autostart: Annotated[bool, typer.Option("--autostart",
+                                            help="Start training as soon as the app opens.")] = False,
     exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
                                                  help="Quit when the preset's runs end (demos).")] = False,
+    exit_delay: Annotated[float, typer.Option(help="Seconds the final screen stays up with "
+                                                   "--exit-when-done.", min=0)] = 2.0,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: one "
+                                                     "fewer than cores, leaving one to the UI).",
+                                                min=1)] = None,
 ) -> None:
-    """Open the interactive app: choose data, labels, model and settings; watch it train."""
+    """Open the interactive app: choose data, labels, model and settings; watch it train.
+
+    Keys: s start, a run all, x stop, w save, h settings pane, ? help, q quit.
+    """
     from regtui.tui.launch import launch
 
     try:
-        code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done)
+        code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
+                      exit_delay=exit_delay, threads=threads)
     except user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)

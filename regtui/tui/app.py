@@ -39,13 +39,14 @@ class RegtuiApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "regtui"
+    ENABLE_COMMAND_PALETTE = False  # every action has a key; the footer needs the room at 80 columns
     # Priority bindings work even while an Input has focus: the inputs are numeric and
     # restricted to digits, '.', 'e' and signs, so none of these letters is ever typed there.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start", priority=True),
         Binding("a", "start_all", "Run all", priority=True),
         Binding("x", "stop", "Stop", priority=True),
-        Binding("c", "clear", "Clear", priority=True),
+        Binding("c", "clear", "Clear", priority=True, show=False),  # in help; footer room at 80 cols
         Binding("p", "choose_preset", "Preset", priority=True),
         Binding("w", "save", "Save", priority=True),
         Binding("h", "toggle_settings", "Settings", priority=True),
@@ -122,6 +123,7 @@ class RegtuiApp(App[int]):
 
     def _set_task(self, task: str) -> None:
         self.query_one("#main").set_class(task == "regress", "-regress")
+        self._redraw_all()
 
     @on(Select.Changed, "#preset")
     def _preset_chosen(self, event: Select.Changed) -> None:
@@ -146,24 +148,44 @@ class RegtuiApp(App[int]):
                 self._set_task(cfg.task)
 
     @on(Select.Changed, "#f-model")
-    def _model_chosen(self, event: Select.Changed) -> None:
-        # The toy Net trains on the toy data and only there: keep the pair consistent.
+    @on(Select.Changed, "#f-dataset")
+    def _keep_model_and_data_consistent(self, event: Select.Changed) -> None:
+        """The toy Net trains on the toy data and only there: keep the pair consistent."""
+        if event.value != event.select.value:
+            return  # stale
         pane = self.query_one(SettingsPane)
-        data = pane.query_one("#f-dataset", Select)
-        if event.value == "net" and data.value != "toy":
-            data.value = "toy"
-        elif event.value != "net" and data.value == "toy":
-            data.value = "digits"
+        model, data = pane.query_one("#f-model", Select), pane.query_one("#f-dataset", Select)
+        if event.select is model:
+            if model.value == "net" and data.value != "toy":
+                data.value = "toy"
+            elif model.value != "net" and data.value == "toy":
+                data.value = "digits"
+        elif data.value == "toy" and model.value != "net":
+            model.value = "net"
+        elif data.value != "toy" and model.value == "net":
+            model.value = "big_animal_net"
+        if not self.training and not self.runs:
+            self._set_task("regress" if data.value == "toy" else "classify")
 
     def _form_config(self) -> RunConfig:
-        """The run described by the form, named after the selected run (made unique)."""
+        """The run described by the form, named after the preset run it came from.
+
+        If the form's label variant differs from that run's, the run is named after its
+        labels instead ("random"), so chart legends say what was trained; names are unique.
+        """
         values = self.query_one(SettingsPane).values()
-        base = self.query_one("#run", Select).value
-        name, n = str(base), 2
+        chosen_name = self.query_one("#run", Select).value
+        chosen = next((c for c in self.preset.runs if c.name == chosen_name), self.preset.runs[0])
+        base = chosen.name if values["labels"] == chosen.labels else values["labels"]
+        return from_mapping({**chosen.as_dict(), **values, "name": self._unique(base)},
+                            where="settings")
+
+    def _unique(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`... whichever no run of the session has yet."""
+        name, n = base, 2
         while any(r.name == name for r in self.runs):
             name, n = f"{base}-{n}", n + 1
-        chosen = next((c for c in self.preset.runs if c.name == base), self.preset.runs[0])
-        return from_mapping({**chosen.as_dict(), **values, "name": name}, where="settings")
+        return name
 
     # ----- actions ----------------------------------------------------------------------
     @property
@@ -186,10 +208,13 @@ class RegtuiApp(App[int]):
         if self.training:
             self.notify("A run is in progress: stop it first (x).", severity="warning")
             return
-        taken = {r.name for r in self.runs}
-        configs = [c if c.name not in taken else c.replace(name=f"{c.name}-{len(self.runs) + 1}")
-                   for c in self.preset.runs]
-        self._launch(configs)
+        names: list[str] = []
+        for c in self.preset.runs:  # unique against the session and against each other
+            name = self._unique(c.name)
+            while name in names:
+                name = f"{name}+"
+            names.append(name)
+        self._launch([c.replace(name=n) for c, n in zip(self.preset.runs, names, strict=True)])
 
     def _launch(self, configs: list[RunConfig]) -> None:
         # The toy fit is an animation here: a snapshot every 50 steps, not the preset's 500.
@@ -335,7 +360,8 @@ class RegtuiApp(App[int]):
             chart.redraw(self.runs)
         run = self.current
         self.query_one(NormTable).show(run.info if run else None, run.last if run else None)
-        self.query_one("#legend", Static).update(legend(self.runs), layout=False)
+        task = "regress" if self.query_one("#main").has_class("-regress") else "classify"
+        self.query_one("#legend", Static).update(legend(self.runs, task), layout=False)
         self._refresh_status()
 
     def _refresh_status(self) -> None:

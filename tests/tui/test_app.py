@@ -47,7 +47,7 @@ async def test_start_uses_the_form_values(small_preset):
         assert len(run.epochs) == 5 and run.info.config.labels == "partial"
         await pilot.press("s")  # same run again: a new, uniquely named entry
         await wait_for_training(app)
-        assert [r.name for r in app.runs] == ["true", "true-2"]
+        assert [r.name for r in app.runs] == ["partial", "partial-2"]
 
 
 async def test_invalid_values_are_refused_in_place(small_preset):
@@ -177,3 +177,28 @@ def test_device_choices_offer_cuda_only_when_present(monkeypatch):
 
     monkeypatch.setattr(settings, "cuda_available", lambda: False)
     assert settings.device_choices() == ["auto", "cpu"]
+
+
+async def test_choosing_toy_data_picks_the_toy_model_and_back(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-dataset", Select).value = "toy"
+        await pilot.pause()
+        assert app.query_one("#f-model", Select).value == "net"
+        assert app.query_one("#main").has_class("-regress")
+        app.query_one("#f-model", Select).value = "animal_net"
+        await pilot.pause()
+        assert app.query_one("#f-dataset", Select).value == "digits"
+        assert not app.query_one("#main").has_class("-regress")
+
+
+async def test_a_form_run_is_named_after_its_labels(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-epochs", Input).value = "3"
+        app.query_one("#f-labels", Select).value = "random"
+        await pilot.press("s")
+        await wait_for_training(app)
+        await pilot.press("a")
+        await wait_for_training(app)
+        assert [r.name for r in app.runs] == ["random", "true", "random-2"]

@@ -20,10 +20,10 @@ def rgb(color: tuple[int, int, int]) -> str:
     return "rgb({},{},{})".format(*color)
 
 
-def legend(runs: list[SessionRun]) -> Text:
+def legend(runs: list[SessionRun], task: str) -> Text:
     """One line naming what each colour and marker means (plotext's own legend hides data)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    if runs and runs[-1].task == "regress":
+    if task == "regress":
         text.append("● points", style=rgb(YELLOW))
         text.append("   ·· true 2x", style=rgb(GREEN))
         text.append("   ━ network fit", style=rgb(COLORS[0]))

@@ -131,20 +131,23 @@ class SettingsPane(VerticalScroll):
             select.value = current
 
     def load(self, cfg: RunConfig) -> None:
-        """Show a config's values in the form."""
+        """Show a config's values in the form (no Changed events: this is not the user)."""
         for key, _, kind in FORM:
             widget = self.query_one(f"#f-{key}")
-            value = getattr(cfg, key)
-            if kind == "select":
-                options = self._choices[key]
-                if value not in options:  # e.g. a preset asking for cuda on a CPU machine
-                    options.append(value)
-                    widget.set_options([(o, o) for o in options])
-                widget.value = value
-            elif kind == "switch":
-                widget.value = bool(value)
-            else:
-                widget.value = fmt(value)
+            with widget.prevent(Select.Changed, Switch.Changed, Input.Changed):
+                self._set(widget, key, kind, getattr(cfg, key))
+
+    def _set(self, widget, key: str, kind: str, value: Any) -> None:
+        if kind == "select":
+            options = self._choices[key]
+            if value not in options:  # e.g. a preset asking for cuda on a CPU machine
+                options.append(value)
+                widget.set_options([(o, o) for o in options])
+            widget.value = value
+        elif kind == "switch":
+            widget.value = bool(value)
+        else:
+            widget.value = fmt(value)
 
     def values(self) -> dict[str, Any]:
         """The form's settings; raises ConfigError naming the field if one is invalid."""
