@@ -20,6 +20,12 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False)
 
+
+def _add_data_commands() -> None:
+    from regtui.data_cli import data_app
+
+    app.add_typer(data_app, name="data")
+
 EXIT_USAGE = 2  # bad preset, key, value, device or data path: the user can fix the input
 EXIT_FAILURE = 1  # the run itself failed (I/O, CUDA out of memory, ...)
 
@@ -79,6 +85,10 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Seed for split, label noise and weights.")] = None,
     device: Annotated[str | None, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:N.")] = None,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="An unreadable image is an error "
+                                                          "(default: skipped and named).")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
+                                                        "$REGTUI_CACHE_DIR or the user cache).")] = None,
     out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
     json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
                                                           "(progress goes to stderr).")] = False,
@@ -99,6 +109,14 @@ def run(
         seed=seed, device=device).items() if v is not None}
     if data_dir is not None:
         overrides["data_dir"] = str(data_dir)
+    if strict:
+        overrides["strict_images"] = True
+    if cache_dir is not None:
+        import os
+
+        from regtui.data.cache import ENV_VAR
+
+        os.environ[ENV_VAR] = str(cache_dir)
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
     if threads is not None:
@@ -182,6 +200,9 @@ def tui(
     except user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
+
+
+_add_data_commands()
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ class RunConfig:
     n_train: int = _f(100, "training images drawn from the data set (seeded)", low=1)
     n_val: int = _f(100, "validation images drawn from the rest (seeded)", low=1)
     image_size: int = _f(32, "images are resized to this square size in pixels", low=4, high=512)
+    strict_images: bool = _f(False, "an unreadable image is an error (default: skipped, named)")
     optimizer: str = _f("sgd", "optimizer", choices=("sgd", "adam"))
     lr: float = _f(5e-3, "learning rate", low=0.0, high=10.0, low_open=True)
     momentum: float = _f(0.9, "SGD momentum (ignored by Adam)", low=0.0, high=1.0)
@@ -113,6 +114,9 @@ def from_mapping(values: dict[str, Any], where: str) -> RunConfig:
     """Build a validated RunConfig from a dict of settings (missing keys take defaults)."""
     clean = {k: check_value(k, v, where) for k, v in values.items()}
     cfg = RunConfig(**clean)
+    if cfg.dataset == "folder" and not cfg.data_dir:
+        raise ConfigError(f"{where}: dataset 'folder' needs data_dir (an image folder with one "
+                          "sub-folder per class)")
     data_task = DATASETS[cfg.dataset].task
     if cfg.task != data_task:
         fits = [m for m, s in MODELS.items() if s.task == data_task]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
+import torch.nn.functional as F
 
-from regtui.data.images import ImageSet
+from regtui.data.images import ImageSet, normalize
 from regtui.data.labels import changed_fraction, corrupt_labels
+from regtui.data.sources import DATASETS
 from regtui.seeding import generator
 
 if TYPE_CHECKING:
@@ -31,6 +34,7 @@ class ClassificationData:
     classes: tuple[str, ...]
     source: str  # one line saying where the images came from
     label_changed: float  # share of training labels that differ from the true ones (0..1)
+    notes: tuple[str, ...] = ()  # things the user should know (e.g. skipped unreadable images)
 
     @property
     def in_features(self) -> int:
@@ -38,13 +42,40 @@ class ClassificationData:
         return int(self.x_train[0].numel())
 
 
-def load_images(cfg: RunConfig) -> tuple[ImageSet, str]:
-    """Load the full image set named by the config, and a one-line description of its source."""
-    if cfg.dataset == "digits":
-        from regtui.data.digits import load_digits3
+def load_images(cfg: RunConfig, dataset: str | None = None) -> tuple[ImageSet, str, list[str]]:
+    """Load the full image set of `dataset` (default: the config's), a one-line description of
+    its source, and notes for the user (e.g. skipped unreadable files)."""
+    from regtui.data.download import DownloadError
+    from regtui.data.folder import FolderError, load_folder
+    from regtui.data.remote import load_cifar3, local_path, manual_hint
 
-        return load_digits3(cfg.image_size), "scikit-learn's bundled UCI digits 3/5/8"
-    raise DataError(f"dataset {cfg.dataset!r} has no image loader")
+    name = dataset or cfg.dataset
+    data_dir = cfg.data_dir if name == cfg.dataset else ""
+    try:
+        if name == "digits":
+            from regtui.data.digits import load_digits3
+
+            return load_digits3(cfg.image_size), "scikit-learn's bundled UCI digits 3/5/8", []
+        if name == "cifar3":
+            x, y, classes = load_cifar3(data_dir=data_dir)
+            if cfg.image_size != 32:
+                x = F.interpolate(x.float(), size=(cfg.image_size,) * 2, mode="bilinear").clamp(0, 255)
+            return ImageSet(normalize(x.float() / 255.0), y, classes), "CIFAR-10 cat/deer/dog", []
+        if name == "folder" or DATASETS[name].archive is not None:
+            path = local_path(name, data_dir) if name != "folder" else Path(data_dir).expanduser()
+            if path is None:
+                raise DataError(f"data set {name!r} is not downloaded: run 'regtui data fetch {name}' "
+                                f"(needs a network), or pass --data-dir with a local copy of its "
+                                f"image folder. Without a network: {manual_hint(name)}")
+            loaded = load_folder(path, cfg.image_size, strict=cfg.strict_images)
+            notes = []
+            if loaded.skipped:
+                shown = "; ".join(loaded.skipped[:5]) + (" ..." if len(loaded.skipped) > 5 else "")
+                notes.append(f"skipped {len(loaded.skipped)} unreadable image(s) in {path}: {shown}")
+            return loaded.images, f"image folder {path}", notes
+    except (FolderError, DownloadError) as exc:
+        raise DataError(str(exc)) from None
+    raise DataError(f"dataset {name!r} has no image loader")
 
 
 def split_indices(n: int, n_train: int, n_val: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -57,9 +88,20 @@ def split_indices(n: int, n_train: int, n_val: int, seed: int) -> tuple[torch.Te
 
 
 def load_classification_data(cfg: RunConfig, device: torch.device) -> ClassificationData:
-    """Load, split and corrupt labels as the config says; move everything to `device` once."""
-    images, source = load_images(cfg)
+    """Load, split and corrupt labels as the config says; move everything to `device` once.
+
+    Archives whose labels are already corrupted (afhq_random, afhq_partial) are validated on
+    the clean set they came from, with the same seeded split, as the reference does.
+    """
+    images, source, notes = load_images(cfg)
     train_idx, val_idx = split_indices(len(images), cfg.n_train, cfg.n_val, cfg.seed)
+    val_images = images
+    clean = DATASETS[cfg.dataset].val_from
+    if clean is not None:
+        val_images, _, more = load_images(cfg, clean)
+        notes += more
+        _, val_idx = split_indices(len(val_images), cfg.n_train, cfg.n_val, cfg.seed)
+        source += f" (validated on clean {clean})"
     y_true = images.y[train_idx]
     # A separate stream (seed + 1) for label noise: changing the noise never moves the split.
     y_noisy = corrupt_labels(y_true, cfg.labels, cfg.label_fraction, generator(cfg.seed + 1))
@@ -67,9 +109,10 @@ def load_classification_data(cfg: RunConfig, device: torch.device) -> Classifica
         x_train=images.x[train_idx].to(device),
         y_train=y_noisy.to(device),
         y_train_true=y_true.to(device),
-        x_val=images.x[val_idx].to(device),
-        y_val=images.y[val_idx].to(device),
+        x_val=val_images.x[val_idx].to(device),
+        y_val=val_images.y[val_idx].to(device),
         classes=images.classes,
         source=source,
         label_changed=changed_fraction(y_true, y_noisy),
+        notes=tuple(notes),
     )

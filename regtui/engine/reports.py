@@ -44,6 +44,7 @@ class RunInfo:
     data_source: str
     classes: tuple[str, ...] = ()
     label_changed: float | None = None  # share of training labels changed by the label variant
+    notes: tuple[str, ...] = ()  # warnings for the user, e.g. unreadable images that were skipped
     # Toy regression only: the 10 training points and the 40 test inputs, for drawing.
     points: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     x_test: tuple[float, ...] | None = None

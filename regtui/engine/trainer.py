@@ -62,7 +62,7 @@ class Trainer:
                            points=(tuple(data.x.flatten().tolist()), tuple(data.y.flatten().tolist())),
                            x_test=tuple(data.x_test.flatten().tolist()))
         return RunInfo(**common, data_source=data.source, classes=data.classes,
-                       label_changed=data.label_changed)
+                       label_changed=data.label_changed, notes=data.notes)
 
     def request_stop(self) -> None:
         """Ask the run to end after the epoch in progress (thread-safe)."""

@@ -58,6 +58,8 @@ class LogPrinter:
 
     def run_started(self, info: RunInfo) -> None:
         self._say(start_text(info))
+        for note in info.notes:
+            self._say(f"[{info.config.name}] warning: {note}")
 
     def epoch(self, r: EpochReport) -> None:
         every = max(1, r.epochs // self.lines_per_run)
@@ -90,6 +92,8 @@ class TtyPrinter(LogPrinter):
 
     def run_started(self, info: RunInfo) -> None:
         self.progress.console.print(start_text(info), markup=False, highlight=False)
+        for note in info.notes:
+            self.progress.console.print(f"[yellow]warning:[/] {note}", highlight=False)
         self._task = self.progress.add_task(info.config.name, total=info.config.epochs, metrics="")
 
     def epoch(self, r: EpochReport) -> None:

@@ -52,6 +52,7 @@ class RegtuiApp(App[int]):
         Binding("h", "toggle_settings", "Settings", priority=True),
         Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit", priority=True),
+        Binding("escape", "leave_field", "Leave field", show=False),
     ]
 
     def __init__(self, preset: str | None = None, autostart: bool = False,
@@ -284,6 +285,10 @@ class RegtuiApp(App[int]):
         pane.display = not pane.display
         self._layout_for_width(self.size.width)
 
+    def action_leave_field(self) -> None:
+        """Escape: leave the field being edited, so every key is a command again."""
+        self.set_focus(None)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -300,6 +305,8 @@ class RegtuiApp(App[int]):
     # ----- messages from the worker (main thread) --------------------------------------
     @on(RunStarted)
     def _run_started(self, message: RunStarted) -> None:
+        for note in message.info.notes:
+            self.notify(note, title="Data warning", severity="warning", timeout=10)
         self.current = SessionRun(message.info.config.name, message.info)
         self.runs.append(self.current)
         self._redraw_all()

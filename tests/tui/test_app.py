@@ -202,3 +202,23 @@ async def test_a_form_run_is_named_after_its_labels(small_preset):
         await pilot.press("a")
         await wait_for_training(app)
         assert [r.name for r in app.runs] == ["random", "true", "random-2"]
+
+
+async def test_folder_field_takes_any_text_and_escape_gives_keys_back(tmp_path):
+    from tests.unit.datahelpers import make_image_folder
+
+    folder = make_image_folder(tmp_path / "imgs", per_class=10)
+    app = RegtuiApp(preset="quick")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-dataset", Select).value = "folder"
+        field = app.query_one("#f-data_dir", Input)
+        field.focus()
+        await pilot.press(*"/tmp/sq")  # s and q are typed, not Start and Quit
+        assert field.value == "/tmp/sq" and app.return_code is None and not app.runs
+        await pilot.press("escape")
+        assert app.focused is None
+        field.value = str(folder)
+        app.query_one("#f-epochs", Input).value = "2"
+        await pilot.press("s")  # the preset's 100/100 split cannot fit 30 images: said in place
+        await pilot.pause(0.5)
+        assert any("has 30 images" in n.message for n in app._notifications)

@@ -19,6 +19,7 @@ from regtui.devices import cuda_available
 # (config key, label, widget kind). Order is the tab order.
 FORM: tuple[tuple[str, str, str], ...] = (
     ("dataset", "Data", "select"),
+    ("data_dir", "Folder", "text"),
     ("labels", "Labels", "select"),
     ("label_fraction", "Fraction", "input"),
     ("model", "Model", "select"),
@@ -112,6 +113,8 @@ class SettingsPane(VerticalScroll):
                           type_to_search=False)
         if kind == "switch":
             return Switch(id=wid, animate=False)
+        if kind == "text":  # a path: every key types (tab or escape leaves the field)
+            return Input(id=wid, compact=True, placeholder="image folder (data set 'folder')")
         return NumberInput(id=wid, compact=True, restrict=r"[0-9eE.+\-]*",
                            validators=[SettingValidator(key)],
                            validate_on=["changed", "blur", "submitted"])
@@ -146,6 +149,8 @@ class SettingsPane(VerticalScroll):
             widget.value = value
         elif kind == "switch":
             widget.value = bool(value)
+        elif kind == "text":
+            widget.value = str(value)
         else:
             widget.value = fmt(value)
 
@@ -154,7 +159,9 @@ class SettingsPane(VerticalScroll):
         out: dict[str, Any] = {}
         for key, label, kind in FORM:
             widget = self.query_one(f"#f-{key}")
-            if kind == "input":
+            if kind == "text":
+                out[key] = widget.value.strip()
+            elif kind == "input":
                 try:
                     out[key] = check_value(key, parse(key, widget.value), where=label)
                 except (ValueError, ConfigError):

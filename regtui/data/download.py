@@ -1,0 +1,121 @@
+"""Downloads that never pass off a partial file as finished, and archive extraction that is safe.
+
+A transfer writes to NAME.part and is renamed only once every byte has arrived; a later
+attempt resumes from the .part with an HTTP Range request when the server allows it.
+Archives are checked (zip CRCs, expected layout) before use, and extraction refuses entries
+that would land outside the target folder and symbolic links.
+"""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+CHUNK = 1 << 16
+Progress = Callable[[int, "int | None"], None]  # (bytes so far, total bytes or None)
+
+
+class DownloadError(RuntimeError):
+    """A download or an archive failed; the message says what happened and what to do."""
+
+
+def download(url: str, dest: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
+    """Fetch `url` into `dest` (resuming a previous .part if the server allows); return `dest`."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    have = part.stat().st_size if part.exists() else 0
+    headers = {"User-Agent": "regtui"}
+    if have:
+        headers["Range"] = f"bytes={have}-"
+    try:
+        response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and have:  # range not satisfiable: the .part is stale; start over
+            part.unlink()
+            return download(url, dest, progress, timeout)
+        hint = "the file is not at that address; try a mirror with --url" if exc.code == 404 \
+            else "the server refused or failed; try again later or use a mirror with --url"
+        raise DownloadError(f"HTTP {exc.code} {exc.reason} for {url}: {hint}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise DownloadError(f"cannot reach {url} ({reason}); no network here? Use --url with a "
+                            "mirror, or download the file yourself (see the message below)") from None
+    with response:
+        resumed = have and response.status == 206
+        if not resumed:
+            have = 0
+        length = response.headers.get("Content-Length")
+        total = have + int(length) if length is not None else None
+        done = have
+        try:
+            with open(part, "ab" if resumed else "wb") as fh:
+                while chunk := response.read(CHUNK):
+                    fh.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+        except (OSError, urllib.error.URLError, ConnectionError) as exc:
+            raise DownloadError(f"the transfer from {url} broke off after {done:,} bytes ({exc}); "
+                                "run the same command again to resume") from None
+    if total is not None and done < total:
+        raise DownloadError(f"the transfer from {url} was cut off at {done:,} of {total:,} bytes; "
+                            "run the same command again to resume")
+    part.replace(dest)
+    return dest
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    return stat.S_ISLNK(info.external_attr >> 16)
+
+
+def check_zip(path: Path) -> list[zipfile.ZipInfo]:
+    """Verify a zip archive (format, every CRC, no unsafe entries); return its entries."""
+    if not zipfile.is_zipfile(path):
+        raise DownloadError(f"{path} is not a zip archive (a broken download, or an error page "
+                            "saved as a file); delete it and fetch again")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+            entries = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DownloadError(f"{path} is corrupt ({exc}); delete it and fetch again") from None
+    if bad is not None:
+        raise DownloadError(f"{path} is corrupt: entry {bad!r} fails its checksum; delete it and "
+                            "fetch again")
+    for info in entries:
+        pure = PurePosixPath(info.filename.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts or (pure.parts and ":" in pure.parts[0]):
+            raise DownloadError(f"{path} has an entry that would land outside the target folder: "
+                                f"{info.filename!r}; refusing to extract it")
+        if _is_link(info):
+            raise DownloadError(f"{path} contains a symbolic link ({info.filename!r}); refusing to "
+                                "extract it")
+    return entries
+
+
+def extract_zip(path: Path, target: Path, expect: str) -> Path:
+    """Check `path`, extract it into `target` atomically, and check that `expect` exists in it.
+
+    Extraction goes to a temporary sibling folder renamed at the end, so an interrupted or
+    failed extraction never leaves a half-filled `target`.
+    """
+    check_zip(path)
+    tmp = target.with_name(f".{target.name}.extracting")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            zf.extractall(tmp)
+        if not (tmp / expect).is_dir():
+            raise DownloadError(f"{path} does not hold the expected folder {expect!r}: is it the "
+                                "right archive?")
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.replace(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

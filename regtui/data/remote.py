@@ -1,0 +1,94 @@
+"""Fetching the downloadable data sets into the cache, and finding them there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regtui.data.cache import cache_dir
+from regtui.data.download import DownloadError, Progress, download, extract_zip
+from regtui.data.sources import DATASETS
+
+CIFAR_CLASSES = {3: "cat", 4: "deer", 5: "dog"}  # CIFAR-10 label -> name
+
+
+def local_path(name: str, data_dir: str = "", cache: str | Path | None = None) -> Path | None:
+    """Where data set `name` is on disk (`data_dir` wins), or None if it is not there."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    spec = DATASETS[name]
+    root = cache_dir(cache)
+    if spec.archive is not None:
+        path = root / name / spec.archive.train_dir
+        return path if path.is_dir() else None
+    if name == "cifar3":
+        path = root / "cifar10"
+        return path if (path / "cifar-10-batches-py").is_dir() else None
+    return None
+
+
+def manual_hint(name: str, cache: str | Path | None = None) -> str:
+    """How to get `name` by hand when this machine cannot download it."""
+    spec = DATASETS[name]
+    if spec.archive is None:
+        return f"fetch it on a machine with a network and copy {cache_dir(cache) / 'cifar10'} here"
+    dest = cache_dir(cache) / "downloads" / spec.archive.filename
+    return (f"download {spec.archive.url} elsewhere, save it as {dest}, then run "
+            f"'regtui data fetch {name}' again (it verifies and extracts it)")
+
+
+def fetch(name: str, url: str | None = None, cache: str | Path | None = None,
+          progress: Progress | None = None) -> Path:
+    """Download and extract data set `name` into the cache (no-op if present); return its folder."""
+    spec = DATASETS.get(name)
+    if spec is None or not spec.needs_network:
+        fetchable = [n for n, s in DATASETS.items() if s.needs_network]
+        raise DownloadError(f"{name!r} is not a downloadable data set; choose one of: "
+                            f"{', '.join(fetchable)}")
+    if name == "cifar3":
+        return _fetch_cifar(cache)
+    existing = local_path(name, cache=cache)
+    if existing is not None and url is None:
+        return existing
+    root = cache_dir(cache)
+    archive = root / "downloads" / spec.archive.filename
+    if not archive.exists():
+        download(url or spec.archive.url, archive, progress)
+    try:
+        extract_zip(archive, root / name, spec.archive.train_dir)
+    except DownloadError:
+        archive.unlink(missing_ok=True)  # never keep a bad archive that a later fetch would trust
+        raise
+    archive.unlink()  # the extracted folder is what is used; keep the disk tidy
+    return root / name / spec.archive.train_dir
+
+
+def _fetch_cifar(cache: str | Path | None) -> Path:
+    from torchvision.datasets import CIFAR10
+
+    root = cache_dir(cache) / "cifar10"
+    try:
+        CIFAR10(str(root), train=True, download=True)
+    except Exception as exc:  # URLError, HTTPError, OSError, checksum RuntimeError...
+        raise DownloadError(f"could not download CIFAR-10 ({exc}); no network here? "
+                            f"{manual_hint('cifar3', cache)}") from None
+    return root
+
+
+def load_cifar3(cache: str | Path | None = None, data_dir: str = ""):
+    """CIFAR-10's training cat/deer/dog images as uint8 (N, 3, 32, 32) and labels 0..2."""
+    import torch
+    from torchvision.datasets import CIFAR10
+
+    root = Path(data_dir).expanduser() if data_dir else cache_dir(cache) / "cifar10"
+    try:
+        ds = CIFAR10(str(root), train=True, download=False)
+    except RuntimeError:
+        raise DownloadError(f"CIFAR-10 is not in {root}; run 'regtui data fetch cifar3' "
+                            "(needs a network)") from None
+    x = torch.as_tensor(ds.data).permute(0, 3, 1, 2)  # (50000, 3, 32, 32) uint8
+    y = torch.as_tensor(ds.targets)
+    keep = torch.isin(y, torch.tensor(list(CIFAR_CLASSES)))
+    labels = torch.zeros_like(y[keep])
+    for i, c in enumerate(CIFAR_CLASSES):
+        labels[y[keep] == c] = i
+    return x[keep].contiguous(), labels, tuple(CIFAR_CLASSES.values())

@@ -1,0 +1,74 @@
+"""`regtui data list` and `regtui data fetch`: what data sets exist, and downloading them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+data_app = typer.Typer(help="List the data sets regtui knows and download the real ones.",
+                       no_args_is_help=True, rich_markup_mode="rich")
+
+CacheOption = Annotated[Path | None, typer.Option(
+    "--cache-dir", help="Cache folder (default: $REGTUI_CACHE_DIR, else the user cache).")]
+
+
+@data_app.command("list")
+def list_datasets(cache_dir: CacheOption = None) -> None:
+    """Every data set: where it comes from, its size, and whether it is available here."""
+    from regtui.data.cache import cache_dir as resolve
+    from regtui.data.remote import local_path
+    from regtui.data.sources import DATASETS
+
+    console = Console(highlight=False)
+    for name, spec in DATASETS.items():
+        if not spec.needs_network:
+            here = "[green]built in[/]" if name != "folder" else "use --data-dir PATH"
+        else:
+            path = local_path(name, cache=cache_dir)
+            here = f"[green]here[/]: {path}" if path else f"[yellow]not here[/]: regtui data fetch {name}"
+        console.print(f"[bold]{name:<13}[/]{spec.title}  ({here})", soft_wrap=True)
+        console.print(f"{'':<13}{spec.size}; from {spec.origin}", soft_wrap=True, markup=False)
+    console.print(f"Cache folder: {resolve(cache_dir)}", soft_wrap=True, markup=False)
+
+
+@data_app.command()
+def fetch(
+    name: Annotated[str, typer.Argument(help="afhq, afhq_random, afhq_partial or cifar3.")],
+    url: Annotated[str | None, typer.Option(help="Download from this mirror instead.")] = None,
+    cache_dir: CacheOption = None,
+) -> None:
+    """Download a data set into the cache, verify it and extract it.
+
+    An interrupted download resumes where it stopped when you run the command again.
+    """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    from regtui.cli import fail
+    from regtui.data.download import DownloadError
+    from regtui.data.remote import manual_hint
+    from regtui.data.sources import DATASETS
+
+    spec = DATASETS.get(name)
+    if spec is None or not spec.needs_network:
+        choices = ", ".join(n for n, s in DATASETS.items() if s.needs_network)
+        raise fail(f"{name!r} is not a downloadable data set; choose one of: {choices}")
+    console = Console(stderr=True, highlight=False)
+    with Progress("[bold]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task(name, total=None)
+        try:
+            from regtui.data.remote import fetch as fetch_data
+
+            path = fetch_data(name, url=url, cache=cache_dir,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except DownloadError as exc:
+            console.print(f"[bold red]Error:[/] {exc}", soft_wrap=True)
+            console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            console.print("Interrupted; run the same command again to resume the download.")
+            raise typer.Exit(130) from None
+    Console(highlight=False).print(f"{name}: ready in {path}", soft_wrap=True)

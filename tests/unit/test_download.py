@@ -1,0 +1,159 @@
+"""Downloads and archives against a local HTTP server: happy path, cut-off, corrupt, unsafe, 404."""
+
+import socket
+import stat
+import zipfile
+
+import pytest
+from typer.testing import CliRunner
+
+from regtui.cli import app
+from regtui.data.download import DownloadError, check_zip
+from regtui.data.remote import fetch, local_path
+from tests.unit.datahelpers import Server, make_image_folder, make_zip
+
+
+@pytest.fixture
+def afhq_zip(tmp_path):
+    folder = make_image_folder(tmp_path / "src" / "train")
+    return make_zip(tmp_path / "afhq.zip", folder, "afhq/train").read_bytes()
+
+
+@pytest.fixture
+def server():
+    with Server() as s:
+        yield s
+
+
+def test_fetch_downloads_verifies_and_extracts(server, afhq_zip, tmp_path):
+    server.files["/afhq.zip"] = afhq_zip
+    cache = tmp_path / "cache"
+    path = fetch("afhq", url=f"{server.base}/afhq.zip", cache=cache)
+    assert path == cache / "afhq" / "afhq" / "train"
+    assert sorted(p.name for p in path.iterdir()) == ["cat", "dog", "wild"]
+    assert local_path("afhq", cache=cache) == path
+    assert not list((cache / "downloads").iterdir())  # no .part, archive removed once extracted
+    assert fetch("afhq", cache=cache) == path and len(server.requests) == 1  # already there
+
+
+def test_cut_off_transfer_is_never_finished_and_resumes(server, afhq_zip, tmp_path):
+    server.files["/afhq.zip"] = afhq_zip
+    server.cut_once.add("/afhq.zip")
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadError, match="run the same command again to resume"):
+        fetch("afhq", url=f"{server.base}/afhq.zip", cache=cache)
+    downloads = cache / "downloads"
+    assert not (downloads / "afhq.zip").exists()  # a partial file never takes the real name
+    assert 0 < (downloads / "afhq.zip.part").stat().st_size < len(afhq_zip)
+    assert local_path("afhq", cache=cache) is None
+    path = fetch("afhq", url=f"{server.base}/afhq.zip", cache=cache)
+    assert path.is_dir()
+    assert server.requests[-1][1] == f"bytes={len(afhq_zip) // 2}-"  # resumed, not restarted
+
+
+def test_corrupt_archive_is_detected_before_use(server, afhq_zip, tmp_path):
+    broken = bytearray(afhq_zip)
+    broken[len(broken) // 3: len(broken) // 3 + 64] = b"\x00" * 64  # damage file data
+    server.files["/afhq.zip"] = bytes(broken)
+    cache = tmp_path / "cache"
+    with pytest.raises(DownloadError, match=r"corrupt|not a zip"):
+        fetch("afhq", url=f"{server.base}/afhq.zip", cache=cache)
+    assert not (cache / "afhq").exists()
+    assert not (cache / "downloads" / "afhq.zip").exists()  # the bad file is not kept
+
+
+def test_an_error_page_saved_as_zip_is_refused(server, tmp_path):
+    server.files["/afhq.zip"] = b"<html>Too many requests</html>"
+    with pytest.raises(DownloadError, match="not a zip archive"):
+        fetch("afhq", url=f"{server.base}/afhq.zip", cache=tmp_path / "cache")
+
+
+def test_wrong_archive_is_refused(server, tmp_path):
+    folder = make_image_folder(tmp_path / "src")
+    server.files["/other.zip"] = make_zip(tmp_path / "o.zip", folder, "something/else").read_bytes()
+    with pytest.raises(DownloadError, match="expected folder 'afhq/train'"):
+        fetch("afhq", url=f"{server.base}/other.zip", cache=tmp_path / "cache")
+    assert not (tmp_path / "cache" / "afhq").exists()
+
+
+def test_entry_escaping_the_folder_is_refused(server, tmp_path):
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("afhq/train/cat/ok.png", b"x")
+        zf.writestr("../../escaped.txt", b"gotcha")
+    server.files["/evil.zip"] = evil.read_bytes()
+    cache = tmp_path / "deep" / "cache"
+    with pytest.raises(DownloadError, match="outside the target folder"):
+        fetch("afhq", url=f"{server.base}/evil.zip", cache=cache)
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+
+def test_symbolic_links_in_archives_are_refused(tmp_path):
+    path = tmp_path / "link.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        info = zipfile.ZipInfo("afhq/train/cat/link.png")
+        info.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(DownloadError, match="symbolic link"):
+        check_zip(path)
+
+
+def test_404_says_what_to_do(server, tmp_path):
+    with pytest.raises(DownloadError, match=r"HTTP 404.*--url"):
+        fetch("afhq", url=f"{server.base}/nothing.zip", cache=tmp_path / "cache")
+
+
+def test_unreachable_host_says_so(tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(DownloadError, match="cannot reach"):
+        fetch("afhq", url=f"http://127.0.0.1:{port}/afhq.zip", cache=tmp_path / "cache")
+
+
+def test_cli_fetch_then_list_then_run(server, afhq_zip, tmp_path, monkeypatch):
+    server.files["/afhq.zip"] = afhq_zip
+    monkeypatch.setenv("REGTUI_CACHE_DIR", str(tmp_path / "cache"))
+    runner = CliRunner()
+    result = runner.invoke(app, ["data", "fetch", "afhq", "--url", f"{server.base}/afhq.zip"])
+    assert result.exit_code == 0, result.output
+    assert "ready" in result.output
+    listing = runner.invoke(app, ["data", "list"]).output
+    assert "here" in listing.split("afhq ")[1].splitlines()[0]
+    run = runner.invoke(app, ["run", "quick", "--dataset", "afhq", "--n-train", "12", "--n-val", "6",
+                              "--epochs", "3", "--device", "cpu", "--out", str(tmp_path / "runs")])
+    assert run.exit_code == 0, run.output
+    assert "image folder" in run.output
+
+
+def test_cli_fetch_failure_exits_1_with_manual_instructions(server, tmp_path):
+    result = CliRunner().invoke(app, ["data", "fetch", "afhq", "--url", f"{server.base}/missing",
+                                      "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "HTTP 404" in result.output and "save it as" in result.output
+    assert "Traceback" not in result.output
+    bad = CliRunner().invoke(app, ["data", "fetch", "digits"])
+    assert bad.exit_code == 2 and "not a downloadable data set" in bad.output
+
+
+def test_label_noise_archives_validate_on_the_clean_set(server, tmp_path, monkeypatch):
+    import torch
+
+    from regtui.config import from_mapping
+    from regtui.data.classification import load_classification_data
+
+    clean = make_image_folder(tmp_path / "clean", per_class=10)
+    noisy = make_image_folder(tmp_path / "noisy", per_class=10, classes=("dog", "wild", "cat"))
+    server.files["/a.zip"] = make_zip(tmp_path / "a.zip", clean, "afhq/train").read_bytes()
+    server.files["/r.zip"] = make_zip(tmp_path / "r.zip", noisy,
+                                      "afhq_random_32x32/afhq_random/train").read_bytes()
+    cache = tmp_path / "cache"
+    fetch("afhq", url=f"{server.base}/a.zip", cache=cache)
+    fetch("afhq_random", url=f"{server.base}/r.zip", cache=cache)
+    monkeypatch.setenv("REGTUI_CACHE_DIR", str(cache))
+    cfg = from_mapping({"dataset": "afhq_random", "n_train": 12, "n_val": 9, "device": "cpu"}, "t")
+    data = load_classification_data(cfg, torch.device("cpu"))
+    clean_cfg = cfg.replace(dataset="afhq")
+    reference = load_classification_data(clean_cfg, torch.device("cpu"))
+    assert torch.equal(data.y_val, reference.y_val) and torch.equal(data.x_val, reference.x_val)
+    assert "validated on clean afhq" in data.source
