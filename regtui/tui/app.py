@@ -11,27 +11,24 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Select, Static
+from textual.containers import Horizontal
+from textual.widgets import Footer, Select
 from textual.worker import Worker, get_current_worker
 
-from regtui.config import ConfigError, RunConfig, from_mapping
+from regtui.config import ConfigError, RunConfig
 from regtui.presets import Preset, load_preset, preset_paths
+from regtui.tui.form import names_for_all
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.session import SessionRun
-from regtui.tui.status import status_text
 from regtui.tui.training import train_runs
 from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
-from regtui.tui.widgets.charts import AccuracyChart, FitChart, LossChart, NormChart, legend
 from regtui.tui.widgets.help import HelpScreen
-from regtui.tui.widgets.norm_table import NormTable
+from regtui.tui.widgets.live_view import LiveView
 from regtui.tui.widgets.settings import SettingsPane
 
 ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
 QUIT_WAIT_S = 30.0  # the longest quit waits for the training thread to leave
 NARROW = 100  # below this many columns the settings pane hides itself while training
-STACK_BELOW = 70  # charts go one above the other when the main area is narrower than this
-THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the table has it too)
 
 
 class RegtuiApp(App[int]):
@@ -77,24 +74,14 @@ class RegtuiApp(App[int]):
     # ----- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield SettingsPane(id="settings")
-            with Vertical(id="main"):
-                yield Static(id="status")
-                with Horizontal(id="charts"):
-                    yield AccuracyChart(id="accuracy", classes="classify-only")
-                    yield FitChart(id="fit", classes="regress-only")
-                    yield LossChart(id="loss", classes="regress-only")
-                    yield NormChart(id="norm")
-                yield Static(id="legend")
-                yield NormTable(id="norm-table")
+            options = [(name, name) for name in preset_paths()]
+            if self.preset_key not in preset_paths():  # a preset file of the user's
+                options.append((f"{self.preset.name} (file)", self.preset_key))
+            yield SettingsPane(options, self.preset_key, id="settings")
+            yield LiveView(id="main")
         yield Footer()
 
     def on_mount(self) -> None:
-        pane = self.query_one(SettingsPane)
-        options = [(name, name) for name in preset_paths()]
-        if self.preset_key not in preset_paths():  # a preset file of the user's
-            options.append((f"{self.preset.name} (file)", self.preset_key))
-        pane.set_presets(options, self.preset_key)
         self._show_preset(self.preset)
         self._layout_for_width(self.size.width)
         self.set_interval(MIN_INTERVAL_S, self._frame)
@@ -107,86 +94,36 @@ class RegtuiApp(App[int]):
     def _layout_for_width(self, width: int) -> None:
         """Stack the charts when the main area is too narrow for two side by side."""
         settings = self.query_one(SettingsPane)
-        main_width = width - (settings.styles.width.value if settings.display else 0)
         self.screen.set_class(width < NARROW, "-narrow")
-        charts = self.query_one("#charts")
-        charts.set_class(main_width < STACK_BELOW, "-stacked")
-        charts.set_class(main_width < THREE_CHARTS_FROM, "-compact")
+        self.query_one(LiveView).fit_width(width - (settings.styles.width.value if settings.display else 0))
 
     # ----- presets and form -----------------------------------------------------------
     def _show_preset(self, preset: Preset) -> None:
         self.preset = preset
-        pane = self.query_one(SettingsPane)
-        pane.set_runs([c.name for c in preset.runs], preset.runs[0].name)
-        pane.load(preset.runs[0])
+        self.query_one(SettingsPane).show_preset(preset)
         self._set_task(preset.runs[0].task)
         self._refresh_status()
 
     def _set_task(self, task: str) -> None:
-        self.query_one("#main").set_class(task == "regress", "-regress")
+        self.query_one(LiveView).set_task(task)
         self._redraw_all()
 
-    @on(Select.Changed, "#preset")
-    def _preset_chosen(self, event: Select.Changed) -> None:
-        if event.value != event.select.value:
-            return  # a stale event from before the list was (re)filled
-        if event.value != self.preset_key and isinstance(event.value, str):
-            try:
-                preset = load_preset(event.value)
-            except ConfigError as exc:
-                self.notify(str(exc), severity="error", timeout=8)
-                return
-            self.preset_key = event.value
-            self._show_preset(preset)
-
-    @on(Select.Changed, "#run")
-    def _run_chosen(self, event: Select.Changed) -> None:
-        if event.value != event.select.value:
+    @on(SettingsPane.PresetChosen)
+    def _preset_chosen(self, event: SettingsPane.PresetChosen) -> None:
+        if event.key == self.preset_key:
             return
-        for cfg in self.preset.runs:
-            if cfg.name == event.value:
-                self.query_one(SettingsPane).load(cfg)
-                self._set_task(cfg.task)
+        try:
+            preset = load_preset(event.key)
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.preset_key = event.key
+        self._show_preset(preset)
 
-    @on(Select.Changed, "#f-model")
-    @on(Select.Changed, "#f-dataset")
-    def _keep_model_and_data_consistent(self, event: Select.Changed) -> None:
-        """The toy Net trains on the toy data and only there: keep the pair consistent."""
-        if event.value != event.select.value:
-            return  # stale
-        pane = self.query_one(SettingsPane)
-        model, data = pane.query_one("#f-model", Select), pane.query_one("#f-dataset", Select)
-        if event.select is model:
-            if model.value == "net" and data.value != "toy":
-                data.value = "toy"
-            elif model.value != "net" and data.value == "toy":
-                data.value = "digits"
-        elif data.value == "toy" and model.value != "net":
-            model.value = "net"
-        elif data.value != "toy" and model.value == "net":
-            model.value = "big_animal_net"
-        if not self.training and not self.runs:
-            self._set_task("regress" if data.value == "toy" else "classify")
-
-    def _form_config(self) -> RunConfig:
-        """The run described by the form, named after the preset run it came from.
-
-        If the form's label variant differs from that run's, the run is named after its
-        labels instead ("random"), so chart legends say what was trained; names are unique.
-        """
-        values = self.query_one(SettingsPane).values()
-        chosen_name = self.query_one("#run", Select).value
-        chosen = next((c for c in self.preset.runs if c.name == chosen_name), self.preset.runs[0])
-        base = chosen.name if values["labels"] == chosen.labels else values["labels"]
-        return from_mapping({**chosen.as_dict(), **values, "name": self._unique(base)},
-                            where="settings")
-
-    def _unique(self, base: str) -> str:
-        """`base`, or `base-2`, `base-3`... whichever no run of the session has yet."""
-        name, n = base, 2
-        while any(r.name == name for r in self.runs):
-            name, n = f"{base}-{n}", n + 1
-        return name
+    @on(SettingsPane.TaskChanged)
+    def _task_changed(self, event: SettingsPane.TaskChanged) -> None:
+        if not self.training and not self.runs:  # the charts follow the form while empty
+            self._set_task(event.task)
 
     # ----- actions ----------------------------------------------------------------------
     @property
@@ -199,7 +136,7 @@ class RegtuiApp(App[int]):
             self.notify("A run is in progress: stop it first (x).", severity="warning")
             return
         try:
-            cfg = self._form_config()
+            cfg = self.query_one(SettingsPane).run_config([r.name for r in self.runs])
         except ConfigError as exc:
             self.notify(str(exc), title="Invalid setting", severity="error", timeout=8)
             return
@@ -209,12 +146,7 @@ class RegtuiApp(App[int]):
         if self.training:
             self.notify("A run is in progress: stop it first (x).", severity="warning")
             return
-        names: list[str] = []
-        for c in self.preset.runs:  # unique against the session and against each other
-            name = self._unique(c.name)
-            while name in names:
-                name = f"{name}+"
-            names.append(name)
+        names = names_for_all([c.name for c in self.preset.runs], [r.name for r in self.runs])
         self._launch([c.replace(name=n) for c, n in zip(self.preset.runs, names, strict=True)])
 
     def _launch(self, configs: list[RunConfig]) -> None:
@@ -363,15 +295,7 @@ class RegtuiApp(App[int]):
             return
         self._dirty = False
         self.frame_budget.start_frame()
-        for chart in self.query("#charts > *"):
-            chart.redraw(self.runs)
-        run = self.current
-        self.query_one(NormTable).show(run.info if run else None, run.last if run else None)
-        task = "regress" if self.query_one("#main").has_class("-regress") else "classify"
-        self.query_one("#legend", Static).update(legend(self.runs, task), layout=False)
-        self._refresh_status()
+        self.query_one(LiveView).draw(self.preset, self.runs, self.current, self.message_line)
 
     def _refresh_status(self) -> None:
-        # layout=False: the status bar has a fixed height, a relayout would cost every epoch batch
-        self.query_one("#status", Static).update(
-            status_text(self.preset, self.current, self.message_line), layout=False)
+        self.query_one(LiveView).draw_status(self.preset, self.current, self.message_line)

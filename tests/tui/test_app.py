@@ -222,3 +222,11 @@ async def test_folder_field_takes_any_text_and_escape_gives_keys_back(tmp_path):
         await pilot.press("s")  # the preset's 100/100 split cannot fit 30 images: said in place
         await pilot.pause(0.5)
         assert any("has 30 images" in n.message for n in app._notifications)
+
+
+async def test_toy_preset_opens_on_the_toy_charts():
+    app = RegtuiApp(preset="overfitting")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)  # let every initial widget event be handled
+        assert app.query_one("#fit").display and app.query_one("#loss").display
+        assert not app.query_one("#accuracy").display

@@ -6,15 +6,20 @@ exactly what `regtui run` would refuse, with the same words, in place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Switch
 
-from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule
+from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.devices import cuda_available
+from regtui.presets import Preset
+from regtui.tui.form import form_run_name, paired
 
 # (config key, label, widget kind). Order is the tab order.
 FORM: tuple[tuple[str, str, str], ...] = (
@@ -87,15 +92,34 @@ class NumberInput(Input):
 
 
 class SettingsPane(VerticalScroll):
-    """The left pane of the app; `values()` returns the settings as a dict for RunConfig."""
+    """The left pane: which experiment and run, and every setting of the next run.
 
-    def __init__(self, **kwargs) -> None:
+    It handles its own lists (the run list, keeping model and data consistent) and tells the
+    app only what concerns it, with its nested messages.
+    """
+
+    @dataclass
+    class PresetChosen(Message):
+        """The user picked another experiment: `key` is a bundled name or a file path."""
+
+        key: str
+
+    @dataclass
+    class TaskChanged(Message):
+        """The form now describes a run of another task ("classify" or "regress")."""
+
+        task: str
+
+    def __init__(self, presets: list[tuple[str, str]], current: str, **kwargs) -> None:
+        """`presets`: (label, key) pairs for the experiment list; `current`: the key shown."""
         super().__init__(**kwargs)
+        self._presets, self._current = presets, current
         self._choices: dict[str, list[str]] = {}
+        self.preset: Preset | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Experiment", classes="section")
-        yield Select([("memorization", "memorization")], id="preset", allow_blank=False,
+        yield Select(self._presets, value=self._current, id="preset", allow_blank=False,
                      compact=True, type_to_search=False)
         yield Select([("run", "run")], id="run", allow_blank=False, compact=True, type_to_search=False)
         yield Label("Settings", classes="section")
@@ -119,19 +143,49 @@ class SettingsPane(VerticalScroll):
                            validators=[SettingValidator(key)],
                            validate_on=["changed", "blur", "submitted"])
 
-    def set_presets(self, options: list[tuple[str, str]], current: str) -> None:
-        """Fill the experiment list with (label, key) pairs; no Changed event is sent."""
-        select = self.query_one("#preset", Select)
-        with select.prevent(Select.Changed):
-            select.set_options(options)
-            select.value = current
-
-    def set_runs(self, names: list[str], current: str) -> None:
-        """Fill the list of the preset's runs; no Changed event is sent."""
+    def show_preset(self, preset: Preset) -> None:
+        """List the preset's runs and show the first one's settings."""
+        self.preset = preset
         select = self.query_one("#run", Select)
         with select.prevent(Select.Changed):
-            select.set_options([(n, n) for n in names])
-            select.value = current
+            select.set_options([(c.name, c.name) for c in preset.runs])
+            select.value = preset.runs[0].name
+        self.load(preset.runs[0])
+
+    @on(Select.Changed, "#preset")
+    def _preset_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value == event.select.value and isinstance(event.value, str):  # not stale
+            self.post_message(self.PresetChosen(event.value))
+
+    @on(Select.Changed, "#run")
+    def _run_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value != event.select.value or self.preset is None:
+            return
+        for cfg in self.preset.runs:
+            if cfg.name == event.value:
+                self.load(cfg)
+                self.post_message(self.TaskChanged(cfg.task))
+
+    @on(Select.Changed, "#f-model")
+    @on(Select.Changed, "#f-dataset")
+    def _keep_model_and_data_consistent(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value != event.select.value or self.preset is None:
+            return  # stale, or the widgets' initial values before the form was loaded
+        model, data = self.query_one("#f-model", Select), self.query_one("#f-dataset", Select)
+        changed = "model" if event.select is model else "data"
+        model.value, data.value = paired(changed, str(model.value), str(data.value))
+        self.post_message(self.TaskChanged("regress" if data.value == "toy" else "classify"))
+
+    def run_config(self, taken: list[str]) -> RunConfig:
+        """The run the form describes, based on the selected preset run; ConfigError if invalid."""
+        values = self.values()
+        runs = self.preset.runs if self.preset else ()
+        chosen = next((c for c in runs if c.name == self.query_one("#run", Select).value), runs[0])
+        name = form_run_name(chosen.name, chosen.labels, values["labels"], taken)
+        return from_mapping({**chosen.as_dict(), **values, "name": name}, where="settings")
 
     def load(self, cfg: RunConfig) -> None:
         """Show a config's values in the form (no Changed events: this is not the user)."""

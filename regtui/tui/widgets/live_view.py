@@ -1,0 +1,58 @@
+"""The main area of the app: status lines, live charts, legend and the per-layer norm table."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from regtui.presets import Preset
+from regtui.tui.session import SessionRun
+from regtui.tui.status import status_text
+from regtui.tui.widgets.charts import AccuracyChart, FitChart, LossChart, NormChart, legend
+from regtui.tui.widgets.norm_table import NormTable
+
+STACK_BELOW = 70  # charts go one above the other when this area is narrower than this
+THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the table has it too)
+
+
+class LiveView(Vertical):
+    """Everything that shows training; `draw()` repaints it all from the session's runs."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="charts"):
+            yield AccuracyChart(id="accuracy", classes="classify-only")
+            yield FitChart(id="fit", classes="regress-only")
+            yield LossChart(id="loss", classes="regress-only")
+            yield NormChart(id="norm")
+        yield Static(id="legend")
+        yield NormTable(id="norm-table")
+
+    @property
+    def task(self) -> str:
+        return "regress" if self.has_class("-regress") else "classify"
+
+    def set_task(self, task: str) -> None:
+        """Show the charts of a task: accuracy for images, fit and loss for the toy data."""
+        self.set_class(task == "regress", "-regress")
+
+    def fit_width(self, width: int) -> None:
+        """Arrange the charts for the width this area has."""
+        charts = self.query_one("#charts")
+        charts.set_class(width < STACK_BELOW, "-stacked")
+        charts.set_class(width < THREE_CHARTS_FROM, "-compact")
+
+    def draw(self, preset: Preset, runs: list[SessionRun], current: SessionRun | None,
+             message: str) -> None:
+        """Repaint charts, table, legend and status (called by the app's frame clock)."""
+        for chart in self.query("#charts > *"):
+            chart.redraw(runs)
+        self.query_one(NormTable).show(current.info if current else None,
+                                       current.last if current else None)
+        self.query_one("#legend", Static).update(legend(runs, self.task), layout=False)
+        self.draw_status(preset, current, message)
+
+    def draw_status(self, preset: Preset, current: SessionRun | None, message: str) -> None:
+        """Repaint only the two status lines (cheap; fixed height, so no relayout)."""
+        self.query_one("#status", Static).update(status_text(preset, current, message), layout=False)
