@@ -9,6 +9,7 @@ from regtui.data.download import DownloadError, Progress, download, extract_zip
 from regtui.data.sources import DATASETS
 
 CIFAR_CLASSES = {3: "cat", 4: "deer", 5: "dog"}  # CIFAR-10 label -> name
+CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"  # torchvision's source
 
 
 def local_path(name: str, data_dir: str = "", cache: str | Path | None = None) -> Path | None:
@@ -29,8 +30,9 @@ def local_path(name: str, data_dir: str = "", cache: str | Path | None = None) -
 def manual_hint(name: str, cache: str | Path | None = None) -> str:
     """How to get `name` by hand when this machine cannot download it."""
     spec = DATASETS[name]
-    if spec.archive is None:
-        return f"fetch it on a machine with a network and copy {cache_dir(cache) / 'cifar10'} here"
+    if spec.archive is None:  # torchvision verifies a pre-placed archive (MD5) and extracts it
+        return (f"download {CIFAR_URL} elsewhere, save it in {cache_dir(cache) / 'cifar10'}/, "
+                f"then run 'regtui data fetch {name}' again")
     dest = cache_dir(cache) / "downloads" / spec.archive.filename
     return (f"download {spec.archive.url} elsewhere, save it as {dest}, then run "
             f"'regtui data fetch {name}' again (it verifies and extracts it)")
@@ -69,8 +71,7 @@ def _fetch_cifar(cache: str | Path | None) -> Path:
     try:
         CIFAR10(str(root), train=True, download=True)
     except Exception as exc:  # URLError, HTTPError, OSError, checksum RuntimeError...
-        raise DownloadError(f"could not download CIFAR-10 ({exc}); no network here? "
-                            f"{manual_hint('cifar3', cache)}") from None
+        raise DownloadError(f"could not download CIFAR-10 ({exc}); no network here?") from None
     return root
 
 

@@ -157,3 +157,21 @@ def test_label_noise_archives_validate_on_the_clean_set(server, tmp_path, monkey
     reference = load_classification_data(clean_cfg, torch.device("cpu"))
     assert torch.equal(data.y_val, reference.y_val) and torch.equal(data.x_val, reference.x_val)
     assert "validated on clean afhq" in data.source
+
+
+def test_cifar_without_network_or_data_is_explained(tmp_path, monkeypatch):
+    import urllib.error
+
+    import torchvision.datasets
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("Name or service not known")
+
+    monkeypatch.setattr(torchvision.datasets, "CIFAR10", offline)
+    result = CliRunner().invoke(app, ["data", "fetch", "cifar3", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "could not download CIFAR-10" in result.output and "cifar-10-python.tar.gz" in result.output
+    monkeypatch.undo()
+    run = CliRunner().invoke(app, ["run", "cifar-memorization", "--cache-dir", str(tmp_path),
+                                   "--out", str(tmp_path / "runs")])
+    assert run.exit_code == 2 and "regtui data fetch cifar3" in run.output
