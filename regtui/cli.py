@@ -158,20 +158,16 @@ def norms(
 ) -> None:
     """Print a freshly initialized model's Frobenius norm per layer and in total."""
     from regtui.headless.tables import layer_table
-    from regtui.models import MODELS, build_model
-    from regtui.norms import frobenius_norms, layer_infos
-    from regtui.seeding import set_seed
+    from regtui.models import MODELS
+    from regtui.norms import seeded_norms
 
     if model not in MODELS:
         raise fail(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
-    set_seed(seed)
-    net = build_model(model)
-    total, per_layer = frobenius_norms(net)
+    layers, per_layer, total = seeded_norms(model, seed)
     console = Console(highlight=False)
     spec = MODELS[model]
     console.print(f"{spec.title} ({spec.description}), seed {seed}", markup=False)
-    console.print(layer_table(tuple(layer_infos(net)), tuple(per_layer),
-                              ascii_only=not console.is_terminal))
+    console.print(layer_table(tuple(layers), tuple(per_layer), ascii_only=not console.is_terminal))
     console.print(f"Frobenius norm of the model's weights: {total:.4f}")
 
 

@@ -40,3 +40,16 @@ def frobenius_norms(model: nn.Module) -> tuple[float, list[float]]:
 def total_from_layers(layer_norms: list[float] | tuple[float, ...]) -> float:
     """Combine per-tensor norms into the model's total Frobenius norm."""
     return sum(n * n for n in layer_norms) ** 0.5
+
+
+def seeded_norms(model: str, seed: int, in_features: int = 3 * 32 * 32,
+                 n_classes: int = 3) -> tuple[list[LayerInfo], list[float], float]:
+    """Layers and Frobenius norms of a registered model freshly built after set_seed(seed),
+    as the reference seeds it: (layers, per-tensor norms, total)."""
+    from regtui.models import build_model
+    from regtui.seeding import set_seed
+
+    set_seed(seed)
+    net = build_model(model, in_features, n_classes)
+    total, per_layer = frobenius_norms(net)
+    return layer_infos(net), per_layer, total

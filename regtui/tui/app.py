@@ -23,7 +23,7 @@ from regtui.tui.session import SessionRun
 from regtui.tui.training import train_runs
 from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
 from regtui.tui.widgets.help import HelpScreen
-from regtui.tui.widgets.live_view import LiveView
+from regtui.tui.widgets.live_view import LiveView, preview_info
 from regtui.tui.widgets.settings import SettingsPane
 
 ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
@@ -64,7 +64,7 @@ class RegtuiApp(App[int]):
         self.out_dir = out_dir
         self.runs: list[SessionRun] = []
         self.current: SessionRun | None = None
-        self.message_line = "Press s to start one run, a to run the whole preset, ? for help."
+        self.message_line = "s: start a run · a: run the whole preset · ?: help.  Table: initial weights."
         self._worker: Worker | None = None
         self._worker_done = threading.Event()
         self._worker_done.set()
@@ -102,6 +102,7 @@ class RegtuiApp(App[int]):
         self.preset = preset
         self.query_one(SettingsPane).show_preset(preset)
         self._set_task(preset.runs[0].task)
+        self._preview_norms()
         self._refresh_status()
 
     def _set_task(self, task: str) -> None:
@@ -120,10 +121,23 @@ class RegtuiApp(App[int]):
         self.preset_key = event.key
         self._show_preset(preset)
 
-    @on(SettingsPane.TaskChanged)
-    def _task_changed(self, event: SettingsPane.TaskChanged) -> None:
+    @on(SettingsPane.FormChanged)
+    def _form_changed(self, event: SettingsPane.FormChanged) -> None:
         if not self.training and not self.runs:  # the charts follow the form while empty
             self._set_task(event.task)
+        self._preview_norms()
+
+    def _preview_norms(self) -> None:
+        """Before a run, the norm table shows the chosen model's initial weights (seeded)."""
+        view = self.query_one(LiveView)
+        view.preview = None
+        try:
+            cfg = self.query_one(SettingsPane).run_config([])
+        except ConfigError:
+            return  # an invalid field: it is marked already; no preview meanwhile
+        if cfg.dataset != "folder":  # a folder's class count is unknown until it is read
+            view.preview = preview_info(cfg)
+        self._redraw_all()
 
     # ----- actions ----------------------------------------------------------------------
     @property

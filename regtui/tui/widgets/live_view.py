@@ -6,6 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from regtui.config import RunConfig
+from regtui.engine import RunInfo
+from regtui.norms import seeded_norms
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text
@@ -16,8 +19,18 @@ STACK_BELOW = 70  # charts go one above the other when this area is narrower tha
 THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the table has it too)
 
 
+def preview_info(cfg: RunConfig) -> RunInfo:
+    """What the norm table shows before training: the seeded model's initial layers and norms."""
+    in_features = 1 if cfg.task == "regress" else 3 * cfg.image_size**2
+    layers, norms, total = seeded_norms(cfg.model, cfg.seed, in_features)
+    return RunInfo(config=cfg, device="", layers=tuple(layers), initial_norms=tuple(norms),
+                   initial_total=total, data_source="")
+
+
 class LiveView(Vertical):
     """Everything that shows training; `draw()` repaints it all from the session's runs."""
+
+    preview: RunInfo | None = None  # shown in the norm table while there is no run
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -48,7 +61,7 @@ class LiveView(Vertical):
         """Repaint charts, table, legend and status (called by the app's frame clock)."""
         for chart in self.query("#charts > *"):
             chart.redraw(runs)
-        self.query_one(NormTable).show(current.info if current else None,
+        self.query_one(NormTable).show(current.info if current else self.preview,
                                        current.last if current else None)
         self.query_one("#legend", Static).update(legend(runs, self.task), layout=False)
         self.draw_status(preset, current, message)

@@ -105,8 +105,8 @@ class SettingsPane(VerticalScroll):
         key: str
 
     @dataclass
-    class TaskChanged(Message):
-        """The form now describes a run of another task ("classify" or "regress")."""
+    class FormChanged(Message):
+        """Model, data or seed changed: `task` is the task the form now describes."""
 
         task: str
 
@@ -166,7 +166,7 @@ class SettingsPane(VerticalScroll):
         for cfg in self.preset.runs:
             if cfg.name == event.value:
                 self.load(cfg)
-                self.post_message(self.TaskChanged(cfg.task))
+                self.post_message(self.FormChanged(cfg.task))
 
     @on(Select.Changed, "#f-model")
     @on(Select.Changed, "#f-dataset")
@@ -177,7 +177,17 @@ class SettingsPane(VerticalScroll):
         model, data = self.query_one("#f-model", Select), self.query_one("#f-dataset", Select)
         changed = "model" if event.select is model else "data"
         model.value, data.value = paired(changed, str(model.value), str(data.value))
-        self.post_message(self.TaskChanged("regress" if data.value == "toy" else "classify"))
+        self.post_message(self.FormChanged(self.task))
+
+    @on(Input.Changed, "#f-seed")
+    def _seed_changed(self, event: Input.Changed) -> None:
+        if self.preset is not None and event.input.is_valid:
+            self.post_message(self.FormChanged(self.task))
+
+    @property
+    def task(self) -> str:
+        """The task of the run the form describes."""
+        return "regress" if self.query_one("#f-dataset", Select).value == "toy" else "classify"
 
     def run_config(self, taken: list[str]) -> RunConfig:
         """The run the form describes, based on the selected preset run; ConfigError if invalid."""
