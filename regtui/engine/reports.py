@@ -18,6 +18,7 @@ STOP_REASONS = {
     "non-finite": "the loss became NaN or infinite",
     "stopped": "stopped on request",
     "interrupted": "interrupted (Ctrl-C)",
+    "failed": "an error stopped training (see the message)",
 }
 
 

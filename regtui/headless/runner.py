@@ -26,14 +26,16 @@ class Outcome:
     session_dir: Path | None = None
     results: list[RunResult] = field(default_factory=list)
     interrupted: bool = False
+    error: str | None = None  # set when training itself failed (e.g. CUDA out of memory)
 
 
 def run_preset(preset: Preset, out_root: Path, listener: Listener) -> Outcome:
     """Train the preset's runs one after another; Ctrl-C keeps what is done and stops.
 
     Each run's folder is written as soon as that run ends, so an interrupt or a failure in a
-    later run loses nothing already computed. The session folder is made only once the first
-    run has loaded its data (a bad data path leaves no empty folders behind).
+    later run loses nothing already computed; a run that fails keeps its completed epochs.
+    The session folder is made only once the first run has loaded its data (a bad data path
+    leaves no empty folders behind).
     """
     outcome = Outcome()
     for cfg in preset.runs:
@@ -46,10 +48,13 @@ def run_preset(preset: Preset, out_root: Path, listener: Listener) -> Outcome:
                 listener.epoch(report)
         except KeyboardInterrupt:
             outcome.interrupted = True
-        result = trainer.finish("interrupted" if outcome.interrupted else None)
+        except RuntimeError as exc:  # torch's errors (out of memory, CUDA faults) are RuntimeErrors
+            outcome.error = f"run {cfg.name!r} failed at epoch {len(trainer.history) + 1}: {exc}"
+        reason = "interrupted" if outcome.interrupted else "failed" if outcome.error else None
+        result = trainer.finish(reason)
         folder = write_run(outcome.session_dir, result, preset.description)
         outcome.results.append(result)
         listener.run_ended(result, folder)
-        if outcome.interrupted:
+        if outcome.interrupted or outcome.error:
             break
     return outcome

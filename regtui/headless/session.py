@@ -20,6 +20,7 @@ from regtui.presets import Preset
 from regtui.summary import summarize
 
 EXIT_INTERRUPTED = 130
+EXIT_FAILED = 1
 
 
 @contextlib.contextmanager
@@ -61,6 +62,11 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
     if outcome.interrupted:
         console.print(f"Interrupted: what was computed is saved in {outcome.session_dir}", markup=False)
         return EXIT_INTERRUPTED
+    if outcome.error:
+        Console(stderr=True, highlight=False).print(
+            f"Error: {outcome.error}. Completed epochs are saved in {outcome.session_dir}",
+            markup=False, soft_wrap=True)
+        return EXIT_FAILED
     return 0
 
 

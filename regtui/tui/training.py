@@ -54,18 +54,24 @@ def train_runs(configs: Sequence[RunConfig], post: Callable[[Message], object],
                 post(RunFailed(cfg.name, str(exc)))
                 break
             post(RunStarted(trainer.info))
-            pending, last_post = [], time.monotonic()
-            for report in trainer:
-                pending.append(report)
-                now = time.monotonic()
-                if now - last_post >= POST_EVERY_S:
-                    post(EpochsDone(tuple(pending)))
-                    pending, last_post = [], now
-                if cancelled():
-                    trainer.request_stop()
+            pending, last_post, failure = [], time.monotonic(), None
+            try:
+                for report in trainer:
+                    pending.append(report)
+                    now = time.monotonic()
+                    if now - last_post >= POST_EVERY_S:
+                        post(EpochsDone(tuple(pending)))
+                        pending, last_post = [], now
+                    if cancelled():
+                        trainer.request_stop()
+            except RuntimeError as exc:  # out of memory, CUDA faults: tell the user, keep epochs
+                failure = str(exc)
             if pending:
                 post(EpochsDone(tuple(pending)))
-            post(RunEnded(trainer.finish()))
+            post(RunEnded(trainer.finish("failed" if failure else None)))
+            if failure:
+                post(RunFailed(cfg.name, f"training failed: {failure}"))
+                break
             if cancelled():
                 stopped = True
                 break

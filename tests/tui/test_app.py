@@ -242,3 +242,24 @@ async def test_before_a_run_the_table_shows_the_seeded_initial_norms():
         seed.value = "7"
         await pilot.pause(0.3)
         assert "7.3810" not in visible_text(app.query_one(NormTable))
+
+
+async def test_a_failure_mid_run_is_reported_not_swallowed(small_preset, monkeypatch):
+    from regtui.engine.classify import ClassifyTask
+
+    real_step = ClassifyTask.step
+
+    def failing_step(self, epoch):
+        if epoch == 3:
+            raise RuntimeError("CUDA out of memory (simulated)")
+        return real_step(self, epoch)
+
+    monkeypatch.setattr(ClassifyTask, "step", failing_step)
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await wait_for_training(app)
+        assert [r.name for r in app.runs] == ["true"]  # the later run is not started
+        assert app.runs[0].result.stop_reason == "failed" and len(app.runs[0].epochs) == 2
+        assert any("CUDA out of memory" in n.message for n in app._notifications)
+        assert not app.query_one("#settings").disabled
