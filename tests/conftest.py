@@ -16,3 +16,21 @@ def cpu_cfg():
         return from_mapping({**base, **kw}, where="test")
 
     return make
+
+
+@pytest.fixture
+def fail_at_epoch(monkeypatch):
+    """Make classification training raise a RuntimeError (like CUDA OOM) at a given epoch."""
+    from regtui.engine.classify import ClassifyTask
+
+    def arm(epoch: int, message: str = "CUDA out of memory (simulated)") -> None:
+        real_step = ClassifyTask.step
+
+        def failing_step(self, e):
+            if e == epoch:
+                raise RuntimeError(message)
+            return real_step(self, e)
+
+        monkeypatch.setattr(ClassifyTask, "step", failing_step)
+
+    return arm

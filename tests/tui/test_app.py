@@ -244,17 +244,8 @@ async def test_before_a_run_the_table_shows_the_seeded_initial_norms():
         assert "7.3810" not in visible_text(app.query_one(NormTable))
 
 
-async def test_a_failure_mid_run_is_reported_not_swallowed(small_preset, monkeypatch):
-    from regtui.engine.classify import ClassifyTask
-
-    real_step = ClassifyTask.step
-
-    def failing_step(self, epoch):
-        if epoch == 3:
-            raise RuntimeError("CUDA out of memory (simulated)")
-        return real_step(self, epoch)
-
-    monkeypatch.setattr(ClassifyTask, "step", failing_step)
+async def test_a_failure_mid_run_is_reported_not_swallowed(small_preset, fail_at_epoch):
+    fail_at_epoch(3)
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")

@@ -62,20 +62,12 @@ def test_sigint_to_a_real_process_saves_and_exits_130(tmp_path):
     assert summary["interrupted"] and summary["epochs_run"] >= 1
 
 
-def test_a_failure_mid_run_keeps_completed_epochs_and_exits_1(tmp_path, monkeypatch):
+def test_a_failure_mid_run_keeps_completed_epochs_and_exits_1(tmp_path, fail_at_epoch):
     from typer.testing import CliRunner
 
     from regtui.cli import app
-    from regtui.engine.classify import ClassifyTask
 
-    real_step = ClassifyTask.step
-
-    def failing_step(self, epoch):
-        if epoch == 4:
-            raise RuntimeError("CUDA out of memory (simulated)")
-        return real_step(self, epoch)
-
-    monkeypatch.setattr(ClassifyTask, "step", failing_step)
+    fail_at_epoch(4)
     result = CliRunner().invoke(app, ["run", "quick", "--device", "cpu", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "failed at epoch 4: CUDA out of memory (simulated)" in result.output
