@@ -48,13 +48,12 @@ def fetch(
 
     from regtui.cli import fail
     from regtui.data.download import DownloadError
-    from regtui.data.remote import manual_hint
-    from regtui.data.sources import DATASETS
+    from regtui.data.remote import NotFetchable, check_fetchable, manual_hint
 
-    spec = DATASETS.get(name)
-    if spec is None or not spec.needs_network:
-        choices = ", ".join(n for n, s in DATASETS.items() if s.needs_network)
-        raise fail(f"{name!r} is not a downloadable data set; choose one of: {choices}")
+    try:
+        check_fetchable(name)
+    except NotFetchable as exc:
+        raise fail(str(exc)) from None
     console = Console(stderr=True, highlight=False)
     with Progress("[bold]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   console=console, disable=not console.is_terminal) as bar:

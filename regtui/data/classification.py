@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
-from regtui.data.images import ImageSet, normalize
+from regtui.data.images import ImageSet, from_uint8
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS
 from regtui.seeding import generator
@@ -60,7 +60,7 @@ def load_images(cfg: RunConfig, dataset: str | None = None) -> tuple[ImageSet, s
             x, y, classes = load_cifar3(data_dir=data_dir)
             if cfg.image_size != 32:
                 x = F.interpolate(x.float(), size=(cfg.image_size,) * 2, mode="bilinear").clamp(0, 255)
-            return ImageSet(normalize(x.float() / 255.0), y, classes), "CIFAR-10 cat/deer/dog", []
+            return from_uint8(x, y, classes), "CIFAR-10 cat/deer/dog", []
         if name == "folder" or DATASETS[name].archive is not None:
             path = local_path(name, data_dir) if name != "folder" else Path(data_dir).expanduser()
             if path is None:

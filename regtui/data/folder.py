@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 
 from regtui.data.cache import cache_dir
-from regtui.data.images import ImageSet, normalize
+from regtui.data.images import ImageSet, from_uint8
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 
@@ -32,7 +32,6 @@ class FolderScan:
     root: Path
     classes: list[str]
     files: list[tuple[Path, int]]  # (path, class index), sorted like ImageFolder
-    ignored: int = 0  # files that are not images by their extension
 
     def fingerprint(self, size: int) -> str:
         """A key that changes whenever a file is added, removed, replaced or the size changes."""
@@ -52,7 +51,7 @@ def scan(root: str | Path) -> FolderScan:
     if not classes:
         raise FolderError(f"{root} has no class sub-folders; expected one folder per class "
                           "(e.g. cat/, dog/, wild/) holding the images")
-    files, ignored, empty = [], 0, []
+    files, empty = [], []  # non-image files (by extension) are passed over
     for label, name in enumerate(classes):
         found = 0
         for dirpath, _, names in sorted(os.walk(root / name, followlinks=True)):
@@ -60,8 +59,6 @@ def scan(root: str | Path) -> FolderScan:
                 if fname.lower().endswith(IMAGE_EXTENSIONS):
                     files.append((Path(dirpath) / fname, label))
                     found += 1
-                else:
-                    ignored += 1
         if not found:
             empty.append(name)
     if not files:
@@ -70,7 +67,7 @@ def scan(root: str | Path) -> FolderScan:
         raise FolderError(f"{root}: class folder(s) without images: {', '.join(empty)}")
     if len(classes) < 2:
         raise FolderError(f"{root} has a single class ({classes[0]}); classification needs at least 2")
-    return FolderScan(root, classes, files, ignored)
+    return FolderScan(root, classes, files)
 
 
 def _decode(path: Path, size: int) -> torch.Tensor | str:
@@ -113,7 +110,7 @@ def load_folder(root: str | Path, size: int = 32, strict: bool = False,
             cached.unlink(missing_ok=True)
         else:
             _check_strict(found.root, blob["skipped"], strict)  # same rule as a fresh decode
-            return FolderImages(_to_set(blob["x"], blob["y"], found.classes), blob["skipped"], True)
+            return FolderImages(from_uint8(blob["x"], blob["y"], found.classes), blob["skipped"], True)
     workers = min(8, os.cpu_count() or 1)
     with ThreadPoolExecutor(workers) as pool:  # PIL releases the GIL while decoding
         decoded = list(pool.map(lambda f: _decode(f[0], size), found.files))
@@ -131,13 +128,10 @@ def load_folder(root: str | Path, size: int = 32, strict: bool = False,
     tmp = cached.with_suffix(".tmp")
     torch.save({"x": x, "y": y, "skipped": skipped}, tmp)
     tmp.replace(cached)
-    return FolderImages(_to_set(x, y, found.classes), skipped)
+    return FolderImages(from_uint8(x, y, found.classes), skipped)
 
 
 def _check_strict(root: Path, skipped: list[str], strict: bool) -> None:
     if skipped and strict:
         raise FolderError(f"{root}: {len(skipped)} unreadable image(s): " + "; ".join(skipped[:10]))
 
-
-def _to_set(x: torch.Tensor, y: torch.Tensor, classes: list[str]) -> ImageSet:
-    return ImageSet(normalize(x.float() / 255.0), y, tuple(classes))

@@ -22,3 +22,8 @@ class ImageSet:
 def normalize(x01: torch.Tensor) -> torch.Tensor:
     """Map pixels in [0, 1] to [-1, 1], as the reference's Normalize((0.5,)*3, (0.5,)*3) does."""
     return (x01 - 0.5) / 0.5
+
+
+def from_uint8(x: torch.Tensor, y: torch.Tensor, classes: tuple[str, ...] | list[str]) -> ImageSet:
+    """An ImageSet from 0..255 pixels (N, 3, H, W), as ToTensor + Normalize would give them."""
+    return ImageSet(normalize(x.float() / 255.0), y, tuple(classes))

@@ -12,6 +12,19 @@ CIFAR_CLASSES = {3: "cat", 4: "deer", 5: "dog"}  # CIFAR-10 label -> name
 CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"  # torchvision's source
 
 
+class NotFetchable(ValueError):
+    """The name is not a data set that `regtui data fetch` can download."""
+
+
+def check_fetchable(name: str) -> None:
+    """Raise NotFetchable, listing the downloadable data sets, unless `name` is one of them."""
+    spec = DATASETS.get(name)
+    if spec is None or not spec.needs_network:
+        fetchable = [n for n, s in DATASETS.items() if s.needs_network]
+        raise NotFetchable(f"{name!r} is not a downloadable data set; choose one of: "
+                           f"{', '.join(fetchable)}")
+
+
 def local_path(name: str, data_dir: str = "", cache: str | Path | None = None) -> Path | None:
     """Where data set `name` is on disk (`data_dir` wins), or None if it is not there."""
     if data_dir:
@@ -41,11 +54,8 @@ def manual_hint(name: str, cache: str | Path | None = None) -> str:
 def fetch(name: str, url: str | None = None, cache: str | Path | None = None,
           progress: Progress | None = None) -> Path:
     """Download and extract data set `name` into the cache (no-op if present); return its folder."""
-    spec = DATASETS.get(name)
-    if spec is None or not spec.needs_network:
-        fetchable = [n for n, s in DATASETS.items() if s.needs_network]
-        raise DownloadError(f"{name!r} is not a downloadable data set; choose one of: "
-                            f"{', '.join(fetchable)}")
+    check_fetchable(name)
+    spec = DATASETS[name]
     if name == "cifar3":
         return _fetch_cifar(cache)
     existing = local_path(name, cache=cache)
