@@ -53,3 +53,30 @@ def seeded_norms(model: str, seed: int, in_features: int = 3 * 32 * 32,
     net = build_model(model, in_features, n_classes)
     total, per_layer = frobenius_norms(net)
     return layer_infos(net), per_layer, total
+
+
+def _count(n: int, short: bool) -> str:
+    if not short or n < 10_000:
+        return f"{n:,}"
+    return f"{n / 1000:.0f}k" if n < 1_000_000 else f"{n / 1e6:.1f}M"
+
+
+def layer_rows(layers: tuple[LayerInfo, ...] | list[LayerInfo], before: tuple[float, ...] | list[float],
+               after: tuple[float, ...] | list[float] | None = None,
+               short: bool = False) -> list[list[str]]:
+    """Cells of the per-layer norm table, one row per tensor and a final total row.
+
+    Columns: layer, shape, params, norm before; with `after`, also after and change.
+    `short` (narrow screens) drops the shape and abbreviates large parameter counts.
+    """
+    ends = list(after) if after is not None else [None] * len(layers)
+
+    def row(name: str, shape: str, n: int, b: float, a: float | None) -> list[str]:
+        cells = [name] + ([] if short else [shape]) + [_count(n, short), f"{b:.4f}"]
+        return cells + ([] if a is None else [f"{a:.4f}", f"{a - b:+.4f}"])
+
+    rows = [row(li.name, "x".join(map(str, li.shape)), li.numel, b, a)
+            for li, b, a in zip(layers, before, ends, strict=True)]
+    total_after = None if after is None else total_from_layers(after)
+    rows.append(row("total", "", sum(li.numel for li in layers), total_from_layers(before), total_after))
+    return rows

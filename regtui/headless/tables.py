@@ -6,7 +6,7 @@ from rich import box
 from rich.table import Table
 
 from regtui.engine import RunResult
-from regtui.norms import LayerInfo
+from regtui.norms import LayerInfo, layer_rows
 
 
 def _pct(v: float | None) -> str:
@@ -57,16 +57,9 @@ def layer_table(layers: tuple[LayerInfo, ...], before: tuple[float, ...],
     if after is not None:
         t.add_column("end", justify="right")
         t.add_column("change", justify="right")
-    for i, li in enumerate(layers):
-        row = [li.name, "x".join(map(str, li.shape)), f"{li.numel:,}", f"{before[i]:.4f}"]
-        if after is not None:
-            row += [f"{after[i]:.4f}", f"{after[i] - before[i]:+.4f}"]
+    *rows, total = layer_rows(layers, before, after)
+    for row in rows:
         t.add_row(*row)
-    total_b = sum(b * b for b in before) ** 0.5
-    total = ["total", "", f"{sum(li.numel for li in layers):,}", f"{total_b:.4f}"]
-    if after is not None:
-        total_a = sum(a * a for a in after) ** 0.5
-        total += [f"{total_a:.4f}", f"{total_a - total_b:+.4f}"]
     t.add_section()
     t.add_row(*total, style="bold")
     return t

@@ -6,18 +6,13 @@ from rich.table import Table
 from textual.widgets import Static
 
 from regtui.engine import EpochReport, RunInfo
+from regtui.norms import layer_rows
 from regtui.tui.widgets.budget import Budgeted
 
 COLUMNS = ("layer", "shape", "params", "start", "now", "change")
 
 
 NARROW_TABLE = 58  # below this width the shape column goes and counts are abbreviated
-
-
-def _count(n: int, short: bool) -> str:
-    if not short or n < 10_000:
-        return f"{n:,}"
-    return f"{n / 1000:.0f}k" if n < 1_000_000 else f"{n / 1e6:.1f}M"
 
 
 def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80) -> Table:
@@ -33,16 +28,11 @@ def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80
         col.justify = "right"
     if info is None:
         return table
-
-    def row(name: str, shape: str, count: int, start: float, cur: float, **kw) -> None:
-        cells = [name, shape, _count(count, short), f"{start:.4f}", f"{cur:.4f}", f"{cur - start:+.4f}"]
-        table.add_row(*(cells[:1] + cells[2:] if short else cells), **kw)
-
     now = report.layer_norms if report else info.initial_norms
-    for li, start, cur in zip(info.layers, info.initial_norms, now, strict=True):
-        row(li.name, "x".join(map(str, li.shape)), li.numel, start, cur)
-    total_now = report.total_norm if report else info.initial_total
-    row("total", "", sum(li.numel for li in info.layers), info.initial_total, total_now, style="bold")
+    *rows, total = layer_rows(info.layers, info.initial_norms, now, short=short)
+    for row in rows:
+        table.add_row(*row)
+    table.add_row(*total, style="bold")
     return table
 
 
