@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from regtui import __version__
+from regtui.data_cli import data_app
 
 app = typer.Typer(
     name="regtui",
@@ -18,13 +19,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(data_app, name="data")
 err = Console(stderr=True, highlight=False)
-
-
-def _add_data_commands() -> None:
-    from regtui.data_cli import data_app
-
-    app.add_typer(data_app, name="data")
 
 EXIT_USAGE = 2  # bad preset, key, value, device or data path: the user can fix the input
 EXIT_FAILURE = 1  # the run itself failed (I/O, CUDA out of memory, ...)
@@ -84,7 +80,8 @@ def run(
                                                            help="Force early stopping on or off.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for split, label noise and weights.")] = None,
     device: Annotated[str | None, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:N.")] = None,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).")] = None,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).",
+                                                min=1)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="An unreadable image is an error "
                                                           "(default: skipped and named).")] = False,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
@@ -120,8 +117,6 @@ def run(
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
     if threads is not None:
-        if threads < 1:
-            raise fail(f"--threads must be >= 1, got {threads}")
         import torch
 
         torch.set_num_threads(threads)
@@ -196,9 +191,6 @@ def tui(
     except user_errors() as exc:
         raise fail(str(exc)) from None
     raise typer.Exit(code)
-
-
-_add_data_commands()
 
 
 def main() -> None:

@@ -270,13 +270,12 @@ class RegtuiApp(App[int]):
     def _run_ended(self, message: RunEnded) -> None:
         if self.current is not None:
             self.current.result = message.result
-        self._dirty = True
         self._frame(force=True)
 
     @on(RunFailed)
     def _run_failed(self, message: RunFailed) -> None:
-        self.notify(message.error, title=f"Run {message.name} cannot start", severity="error", timeout=10)
-        self.message_line = f"Run {message.name} could not start: {message.error}"
+        self.notify(message.error, title=f"Run {message.name} failed", severity="error", timeout=10)
+        self.message_line = f"Run {message.name} failed: {message.error}"
 
     @on(TrainingDone)
     def _training_done(self, message: TrainingDone) -> None:

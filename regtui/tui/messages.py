@@ -32,7 +32,7 @@ class RunEnded(Message):
 
 @dataclass
 class RunFailed(Message):
-    """A run could not start: bad settings or unusable data. `error` is for people."""
+    """A run could not start (bad settings, unusable data) or training raised; `error` is for people."""
 
     name: str
     error: str
