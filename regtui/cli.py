@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from regtui import __version__
 from regtui.data_cli import data_app
@@ -27,8 +28,12 @@ EXIT_FAILURE = 1  # the run itself failed (I/O, CUDA out of memory, ...)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print `Error: message` on stderr and return the Exit to raise."""
-    err.print(f"[bold red]Error:[/] {message}", soft_wrap=True)
+    """Print `Error: message` on stderr and return the Exit to raise.
+
+    The message is escaped: it quotes user text such as '[defaults]', which rich would
+    otherwise take for markup and drop.
+    """
+    err.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 data_app = typer.Typer(help="List the data sets regtui knows and download the real ones.",
                        no_args_is_help=True, rich_markup_mode="rich")
@@ -64,8 +65,8 @@ def fetch(
             path = fetch_data(name, url=url, cache=cache_dir,
                               progress=lambda done, total: bar.update(task, completed=done, total=total))
         except DownloadError as exc:
-            console.print(f"[bold red]Error:[/] {exc}", soft_wrap=True)
-            console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True)
+            console.print(f"[bold red]Error:[/] {escape(str(exc))}", soft_wrap=True)
+            console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True, markup=False)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             console.print("Interrupted; run the same command again to resume the download.")

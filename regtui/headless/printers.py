@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from regtui.engine import STOP_REASONS, EpochReport, RunInfo, RunResult
@@ -93,7 +94,7 @@ class TtyPrinter(LogPrinter):
     def run_started(self, info: RunInfo) -> None:
         self.progress.console.print(start_text(info), markup=False, highlight=False)
         for note in info.notes:
-            self.progress.console.print(f"[yellow]warning:[/] {note}", highlight=False)
+            self.progress.console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
         self._task = self.progress.add_task(info.config.name, total=info.config.epochs, metrics="")
 
     def epoch(self, r: EpochReport) -> None:

@@ -116,7 +116,7 @@ class RegtuiApp(App[int]):
         try:
             preset = load_preset(event.key)
         except ConfigError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         self.preset_key = event.key
         self._show_preset(preset)
@@ -139,6 +139,9 @@ class RegtuiApp(App[int]):
             view.preview = preview_info(cfg)
         self._redraw_all()
 
+    # Notifications that quote user text (paths, preset keys like '[defaults]') pass
+    # markup=False, so Textual shows the text as written instead of parsing it as markup.
+
     # ----- actions ----------------------------------------------------------------------
     @property
     def training(self) -> bool:
@@ -152,7 +155,7 @@ class RegtuiApp(App[int]):
         try:
             cfg = self.query_one(SettingsPane).run_config([r.name for r in self.runs])
         except ConfigError as exc:
-            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8)
+            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
             return
         self._launch([cfg])
 
@@ -220,10 +223,10 @@ class RegtuiApp(App[int]):
             for result in done:
                 write_run(folder, result, self.preset.description)
         except OSError as exc:
-            self.notify(f"Could not save: {exc}", severity="error", timeout=8)
+            self.notify(f"Could not save: {exc}", severity="error", timeout=8, markup=False)
             return
         self.message_line = f"Saved {len(done)} run(s) to {folder}"
-        self.notify(self.message_line)
+        self.notify(self.message_line, markup=False)
         self._refresh_status()
 
     def action_toggle_settings(self) -> None:
@@ -252,7 +255,7 @@ class RegtuiApp(App[int]):
     @on(RunStarted)
     def _run_started(self, message: RunStarted) -> None:
         for note in message.info.notes:
-            self.notify(note, title="Data warning", severity="warning", timeout=10)
+            self.notify(note, title="Data warning", severity="warning", timeout=10, markup=False)
         self.current = SessionRun(message.info.config.name, message.info)
         self.runs.append(self.current)
         self._redraw_all()
@@ -274,7 +277,8 @@ class RegtuiApp(App[int]):
 
     @on(RunFailed)
     def _run_failed(self, message: RunFailed) -> None:
-        self.notify(message.error, title=f"Run {message.name} failed", severity="error", timeout=10)
+        self.notify(message.error, title=f"Run {message.name} failed", severity="error", timeout=10,
+                    markup=False)
         self.message_line = f"Run {message.name} failed: {message.error}"
 
     @on(TrainingDone)
