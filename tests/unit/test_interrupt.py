@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from regtui.headless.printers import LogPrinter
@@ -45,16 +46,23 @@ def test_sigint_to_a_real_process_saves_and_exits_130(tmp_path):
         [sys.executable, "-m", "regtui", "run", "overfitting", "--epochs", "1000000",
          "--device", "cpu", "--out", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # One reader for all output: mixing line iteration with communicate() can lose what the
+    # iterator had already buffered.
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 120
-        for line in proc.stdout:  # wait until training has really started
-            if "epoch 1/" in line or time.monotonic() > deadline:
-                break
+        while not any("epoch 1/" in line for line in list(lines)):  # training has really started
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
+            time.sleep(0.05)
         time.sleep(1.0)
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        reader.join(timeout=10)
     finally:
         proc.kill()
+    out = "".join(lines)
     assert proc.returncode == 130, out
     assert "Interrupted" in out and "Traceback" not in out
     (session,) = tmp_path.iterdir()
