@@ -39,7 +39,11 @@ def run_preset(preset: Preset, out_root: Path, listener: Listener) -> Outcome:
     """
     outcome = Outcome()
     for cfg in preset.runs:
-        trainer = Trainer(cfg)
+        try:
+            trainer = Trainer(cfg)  # loading data and building the model can take a while
+        except KeyboardInterrupt:
+            outcome.interrupted = True
+            break
         if outcome.session_dir is None:
             outcome.session_dir = new_session_dir(out_root, preset.name)
         listener.run_started(trainer.info)

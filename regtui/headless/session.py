@@ -60,7 +60,8 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
                "runs": [summarize(r) for r in outcome.results]}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     if outcome.interrupted:
-        console.print(f"Interrupted: what was computed is saved in {outcome.session_dir}", markup=False)
+        where = f"saved in {outcome.session_dir}" if outcome.session_dir else "nothing had finished yet"
+        console.print(f"Interrupted: what was computed is {where}", markup=False)
         return EXIT_INTERRUPTED
     if outcome.error:
         Console(stderr=True, highlight=False).print(

@@ -84,3 +84,26 @@ def test_a_failure_mid_run_keeps_completed_epochs_and_exits_1(tmp_path, fail_at_
     summary = json.loads((session / "true" / "summary.json").read_text())
     assert summary["stop_reason"] == "failed" and summary["epochs_run"] == 3
     assert not (session / "random").exists()
+
+
+def test_ctrl_c_while_a_later_run_loads_keeps_the_earlier_runs_and_exits_130(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from regtui.cli import app
+    from regtui.headless import runner
+
+    real_trainer, built = runner.Trainer, []
+
+    def trainer(cfg):
+        built.append(cfg.name)
+        if len(built) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while the second run loads its data
+        return real_trainer(cfg)
+
+    monkeypatch.setattr(runner, "Trainer", trainer)
+    result = CliRunner().invoke(app, ["run", "quick", "--epochs", "3", "--device", "cpu",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 130 and "Interrupted" in result.output
+    (session,) = tmp_path.iterdir()
+    assert json.loads((session / "true" / "summary.json").read_text())["epochs_run"] == 3
+    assert not (session / "random").exists()
