@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from regtui import __version__
 from regtui.data_cli import data_app
+from regtui.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
 
 app = typer.Typer(
     name="regtui",
@@ -23,8 +24,6 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 err = Console(stderr=True, highlight=False)
 
-EXIT_USAGE = 2  # bad preset, key, value, device or data path: the user can fix the input
-EXIT_FAILURE = 1  # the run itself failed (I/O, CUDA out of memory, ...)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -35,15 +34,6 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """
     err.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
-
-
-def user_errors() -> tuple[type[Exception], ...]:
-    """Exceptions that mean bad input, shown as one line instead of a traceback."""
-    from regtui.config import ConfigError
-    from regtui.data.classification import DataError
-    from regtui.devices import DeviceError
-
-    return ConfigError, DataError, DeviceError
 
 
 def _version(value: bool) -> None:
@@ -128,10 +118,10 @@ def run(
     try:
         loaded = load_preset(preset, overrides)
         code = run_session(loaded, out, json_out, plot)
-    except user_errors() as exc:
-        raise fail(str(exc)) from None
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
     except OSError as exc:
-        raise fail(f"{exc}", EXIT_FAILURE) from None
+        raise fail(f"{exc}", EXIT_FAILED) from None
     raise typer.Exit(code)
 
 
@@ -193,8 +183,8 @@ def tui(
     try:
         code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
                       exit_delay=exit_delay, threads=threads)
-    except user_errors() as exc:
-        raise fail(str(exc)) from None
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
     raise typer.Exit(code)
 
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from regtui.data.labels import LABEL_MODES
 from regtui.data.sources import DATASETS
+from regtui.errors import RegtuiError
 from regtui.models import MODELS
 
 
-class ConfigError(ValueError):
+class ConfigError(RegtuiError, ValueError):
     """A user's setting is wrong; the message names where, which key and what is allowed."""
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import torch
 
+from regtui.errors import RegtuiError
 
-class DeviceError(ValueError):
+
+class DeviceError(RegtuiError, ValueError):
     """The requested device does not exist on this machine."""
 
 

@@ -12,13 +12,14 @@ import torch.nn.functional as F
 from regtui.data.images import ImageSet, from_uint8
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS
+from regtui.errors import RegtuiError
 from regtui.seeding import generator
 
 if TYPE_CHECKING:
     from regtui.config import RunConfig
 
 
-class DataError(RuntimeError):
+class DataError(RegtuiError, RuntimeError):
     """The data cannot be loaded or does not fit the requested split; the message says why."""
 
 

@@ -16,12 +16,16 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from regtui.errors import EXIT_FAILED, RegtuiError
+
 CHUNK = 1 << 16
 Progress = Callable[[int, "int | None"], None]  # (bytes so far, total bytes or None)
 
 
-class DownloadError(RuntimeError):
+class DownloadError(RegtuiError, RuntimeError):
     """A download or an archive failed; the message says what happened and what to do."""
+
+    exit_code = EXIT_FAILED
 
 
 def download(url: str, dest: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:

@@ -17,11 +17,12 @@ import torch
 
 from regtui.data.cache import cache_dir
 from regtui.data.images import ImageSet, from_uint8
+from regtui.errors import RegtuiError
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 
 
-class FolderError(ValueError):
+class FolderError(RegtuiError, ValueError):
     """An image folder that cannot be used as a data set; the message says why."""
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from regtui.data.cache import cache_dir
 from regtui.data.download import DownloadError, Progress, download, extract_zip
 from regtui.data.sources import DATASETS
+from regtui.errors import RegtuiError
 
 CIFAR_CLASSES = {3: "cat", 4: "deer", 5: "dog"}  # CIFAR-10 label -> name
 CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"  # torchvision's source
 
 
-class NotFetchable(ValueError):
+class NotFetchable(RegtuiError, ValueError):
     """The name is not a data set that `regtui data fetch` can download."""
 
 

@@ -12,15 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from regtui.headless.charts import accuracy_chart, toy_charts
 from regtui.headless.printers import LogPrinter, TtyPrinter
 from regtui.headless.runner import Outcome, run_preset
 from regtui.headless.tables import layer_table, summary_table
 from regtui.presets import Preset
 from regtui.summary import summarize
-
-EXIT_INTERRUPTED = 130
-EXIT_FAILED = 1
 
 
 @contextlib.contextmanager
