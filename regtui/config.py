@@ -1,126 +1,257 @@
-"""RunConfig: every setting of one training run, with its help text and its allowed values."""
+"""RunConfig: every setting of one training run, declared once with its help text and allowed values.
+
+The pydantic model is the single source: presets, CLI overrides and the app's form all
+validate through it, and the CLI's option help comes from its field descriptions. It
+imports neither torch nor the registries at import time (the registries pull in torch),
+so `regtui --help` stays fast; model and data set names are checked against the
+registries when a config is validated.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from regtui.data.labels import LABEL_MODES
-from regtui.data.sources import DATASETS
+from annotated_types import Ge, Gt, Le
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import model_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
 from regtui.errors import RegtuiError
-from regtui.models import MODELS
+from regtui.folder_names import NAME_MAX_BYTES, folder_name_problem
 
 
 class ConfigError(RegtuiError, ValueError):
     """A user's setting is wrong; the message names where, which key and what is allowed."""
 
 
-def _f(default: Any, help: str, choices: tuple[str, ...] | None = None,
-       low: float | None = None, high: float | None = None, low_open: bool = False) -> Any:
-    """A dataclass field whose metadata carries its help text and validation rule."""
-    meta = {"help": help, "choices": choices, "low": low, "high": high, "low_open": low_open}
-    return field(default=default, metadata=meta)
+SEED_MAX = 2**32 - 1  # numpy and torch generators take 32-bit seeds
+COUNT_MAX = 1_000_000  # epochs, images, batch size...: a bigger value is a typo that would crash
+RUN_NAME_RULE = (f"a single folder name: not empty, '.' or '..', no '/', '\\', control characters "
+                 f"or leading/trailing spaces, at most {NAME_MAX_BYTES} bytes in UTF-8")
 
 
-@dataclass(frozen=True)
-class RunConfig:
-    """One fully resolved training run: data, model, optimizer, schedule and device."""
+def _registry(key: str) -> dict[str, Any]:
+    """MODELS or DATASETS, imported on first use (both import torch)."""
+    if key == "model":
+        from regtui.models import MODELS
 
-    name: str = _f("run", "label of this run in tables, charts and the run folder")
-    model: str = _f("big_animal_net", "network to train", choices=tuple(MODELS))
-    dataset: str = _f("digits", "data set to train on", choices=tuple(DATASETS))
-    data_dir: str = _f("", "image folder (class sub-folders) for dataset 'folder' or a local copy")
-    labels: str = _f("true", "training label variant", choices=LABEL_MODES)
-    label_fraction: float = _f(0.15, "share of training labels shuffled when labels = 'partial'",
-                               low=0.0, high=1.0)
-    n_train: int = _f(100, "training images drawn from the data set (seeded)", low=1)
-    n_val: int = _f(100, "validation images drawn from the rest (seeded)", low=1)
-    image_size: int = _f(32, "images are resized to this square size in pixels", low=4, high=512)
-    strict_images: bool = _f(False, "an unreadable image is an error (default: skipped, named)")
-    optimizer: str = _f("sgd", "optimizer", choices=("sgd", "adam"))
-    lr: float = _f(5e-3, "learning rate", low=0.0, high=10.0, low_open=True)
-    momentum: float = _f(0.9, "SGD momentum (ignored by Adam)", low=0.0, high=1.0)
-    batch_size: int = _f(128, "training batch size; 100 images fit in one batch", low=1)
-    shuffle: bool = _f(False, "reshuffle training batches every epoch (the reference does not)")
-    epochs: int = _f(200, "maximum number of epochs (steps for the toy regression)", low=1)
-    early_stopping: bool = _f(False, "stop when validation accuracy stops improving")
-    patience: int = _f(20, "epochs without improvement tolerated before stopping", low=0)
-    min_delta: float = _f(0.0, "improvement (accuracy points) that resets patience", low=0.0)
-    restore_best: bool = _f(True, "with early stopping, end with the best epoch's weights")
-    seed: int = _f(2021, "seed for the split, the label noise and the initial weights", low=0)
-    device: str = _f("auto", "auto (CUDA if present, else CPU), cpu, cuda or cuda:N")
-    snapshot_every: int = _f(100, "toy regression: record the fitted curve every N steps", low=1)
+        return MODELS
+    from regtui.data.sources import DATASETS
+
+    return DATASETS
+
+
+def _registered(key: str) -> AfterValidator:
+    """A validator accepting only names in the `key` registry (the error is worded by describe_rule)."""
+    def check(value: str) -> str:
+        if value not in _registry(key):
+            raise PydanticCustomError("not_registered", "not a known {key}", {"key": key})
+        return value
+    return AfterValidator(check)
+
+
+def _folder_name(value: str) -> str:
+    problem = folder_name_problem(value)
+    if problem:
+        raise PydanticCustomError("folder_name", "{reason}", {"reason": problem})
+    return value
+
+
+def _storable_path(value: str) -> str:
+    # NUL: no file system accepts it (Path() would raise deep in data loading); surrogates
+    # (undecodable bytes from the command line) cannot be written to config.toml
+    if "\0" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise PydanticCustomError("path", "{reason}", {"reason": "it contains a NUL character or "
+                                                                 "bytes that are not UTF-8"})
+    return value
+
+
+RunName = Annotated[str, AfterValidator(_folder_name)]
+ModelName = Annotated[str, _registered("model")]
+DatasetName = Annotated[str, _registered("dataset")]
+FolderPath = Annotated[str, AfterValidator(_storable_path)]
+Count = Annotated[int, Ge(1), Le(COUNT_MAX)]
+Share = Annotated[float, Ge(0.0), Le(1.0)]
+
+
+class RunConfig(BaseModel):
+    """One fully resolved training run: data, model, optimizer, schedule and device.
+
+    To add a setting: add one field here (type, default, description, bounds). The CLI
+    test then asks for a `regtui run` option (help=FIELDS[key].help) or an entry in
+    cli.PRESET_ONLY; presets, the TOML writer and the app's rules follow by themselves.
+    """
+
+    # strict: TOML "5" or true is not an int; allow_inf_nan=False: no NaN/inf in any float
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
+
+    name: RunName = Field("run", description="Label of this run in tables, charts and the run folder.",
+                          json_schema_extra={"rule": RUN_NAME_RULE})
+    model: ModelName = Field("big_animal_net", description="Network to train: animal_net, "
+                             "big_animal_net, or net for the toy data.")
+    dataset: DatasetName = Field("digits", description="Data set to train on (see regtui data list).")
+    data_dir: FolderPath = Field("", description="Image folder (one sub-folder per class) for dataset "
+                            "'folder', or a local copy of a downloadable set.",
+                                json_schema_extra={"rule": "a folder path"})
+    labels: Literal["true", "random", "partial"] = Field(
+        "true", description="Training labels: true, random (all shuffled) or partial.")
+    label_fraction: Share = Field(0.15, description="Share of training labels shuffled with labels "
+                                  "= partial.")
+    n_train: Count = Field(100, description="Training images drawn from the data set (seeded).")
+    n_val: Count = Field(100, description="Validation images drawn from the rest (seeded).")
+    image_size: int = Field(32, ge=4, le=512, description="Images are resized to this square size "
+                            "in pixels.")
+    strict_images: bool = Field(False, description="An unreadable image is an error (default: "
+                                "skipped and named).")
+    optimizer: Literal["sgd", "adam"] = Field("sgd", description="Optimizer: sgd or adam.")
+    lr: float = Field(5e-3, gt=0.0, le=10.0, description="Learning rate.")
+    momentum: Share = Field(0.9, description="SGD momentum (ignored by Adam).")
+    batch_size: Count = Field(128, description="Training batch size; 100 images fit in one batch.")
+    shuffle: bool = Field(False, description="Reshuffle training batches every epoch (the "
+                          "reference does not).")
+    epochs: Count = Field(200, description="Maximum number of epochs (steps for the toy regression).")
+    early_stopping: bool = Field(False, description="Stop when validation accuracy stops improving.")
+    patience: int = Field(20, ge=0, le=COUNT_MAX, description="Epochs without improvement "
+                          "tolerated before early stopping.")
+    min_delta: float = Field(0.0, ge=0.0, le=100.0, description="Improvement in validation "
+                             "accuracy points (percent) that resets patience.")
+    restore_best: bool = Field(True, description="With early stopping, end with the best epoch's "
+                               "weights.")
+    seed: int = Field(2021, ge=0, le=SEED_MAX, description="Seed for the split, the label noise "
+                      "and the initial weights.")
+    device: str = Field("auto", pattern=r"^(auto|cpu|cuda(:[0-9]{1,3})?)$",
+                        description="auto (CUDA if present, else CPU), cpu, cuda or cuda:N.",
+                        json_schema_extra={"rule": "auto, cpu, cuda or cuda:N"})
+    snapshot_every: Count = Field(100, description="Toy regression: record the fitted curve every "
+                                  "N steps.")
+
+    @model_validator(mode="after")
+    def _fits_together(self) -> RunConfig:
+        """Settings that are each valid but not together: the message is shown as is."""
+        if self.dataset == "folder" and not self.data_dir:
+            raise PydanticCustomError("combination", "{message}", {"message": (
+                "dataset 'folder' needs data_dir (an image folder with one sub-folder per class)")})
+        data_task = _registry("dataset")[self.dataset].task
+        if self.task != data_task:
+            fits = [m for m, s in _registry("model").items() if s.task == data_task]
+            raise PydanticCustomError("combination", "{message}", {"message": (
+                f"model {self.model!r} cannot train on dataset {self.dataset!r}; "
+                f"use model {' or '.join(repr(m) for m in fits)}")})
+        return self
 
     @property
     def task(self) -> str:
         """'classify' for the image models, 'regress' for the toy Net."""
-        return MODELS[self.model].task
+        return _registry("model")[self.model].task
 
     def replace(self, **changes: Any) -> RunConfig:
-        """A copy with some settings changed (validated)."""
+        """A copy with some settings changed (validated; ConfigError if not)."""
         return from_mapping({**self.as_dict(), **changes}, where="override")
 
     def as_dict(self) -> dict[str, Any]:
-        """Every setting as a plain dict (JSON/TOML friendly)."""
-        return dataclasses.asdict(self)
+        """Every setting as a plain dict in declaration order (JSON/TOML friendly)."""
+        return self.model_dump()
 
 
-FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
+@dataclass(frozen=True)
+class Setting:
+    """One RunConfig field as the front ends need it: default, help text, type and choices."""
+
+    name: str
+    info: FieldInfo
+
+    @property
+    def default(self) -> Any:
+        return self.info.default
+
+    @property
+    def help(self) -> str:
+        return self.info.description or ""
+
+    @property
+    def kind(self) -> type:
+        """int, float, bool or str (a Literal of strings is a str)."""
+        return str if get_origin(self.info.annotation) is Literal else self.info.annotation
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The allowed values of a choice setting (from its Literal or its registry), else ()."""
+        if get_origin(self.info.annotation) is Literal:
+            return get_args(self.info.annotation)
+        if self.name in ("model", "dataset"):
+            return tuple(_registry(self.name))
+        return ()
+
+
+FIELDS: dict[str, Setting] = {k: Setting(k, info) for k, info in RunConfig.model_fields.items()}
 
 
 def describe_rule(name: str) -> str:
     """Say in words what values a setting accepts."""
-    f = FIELDS[name]
-    m, kind = f.metadata, type(f.default).__name__
-    if m["choices"]:
-        return "one of " + ", ".join(repr(c) for c in m["choices"])
-    words = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a string"}
-    text = words[kind]
-    lo, hi = m["low"], m["high"]
-    if lo is not None and hi is not None:
-        text += f" in {'(' if m['low_open'] else '['}{lo:g}, {hi:g}]"
-    elif lo is not None:
-        text += f" {'>' if m['low_open'] else '>='} {lo:g}"
+    s = FIELDS[name]
+    extra = s.info.json_schema_extra
+    if isinstance(extra, dict) and "rule" in extra:
+        return str(extra["rule"])
+    if s.choices:
+        return "one of " + ", ".join(repr(c) for c in s.choices)
+    words = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+    bounds = {type(m): m for m in s.info.metadata}
+    lo, hi = bounds.get(Ge) or bounds.get(Gt), bounds.get(Le)
+    low = lo and (lo.ge if isinstance(lo, Ge) else lo.gt)
+    text = words[s.kind]
+    if s.kind is float and lo and hi:
+        text += f" in {'(' if isinstance(lo, Gt) else '['}{low:g}, {hi.le:g}]"
+    elif lo:
+        text += f" {'>' if isinstance(lo, Gt) else '>='} {low}"
+        text += f" and <= {hi.le}" if hi else ""
     return text
+
+
+def _field_message(key: str, err: Any, where: str) -> str:
+    """One pydantic error about `key` as: where, which key, what is allowed, what was given."""
+    reason = (err.get("ctx") or {}).get("reason")
+    return (f"{where}: key {key!r} must be {describe_rule(key)}, got {err['input']!r}"
+            + (f" ({reason})" if reason else ""))
+
+
+def _message(exc: ValidationError, where: str) -> str:
+    """pydantic's first error as regtui's one-line message: where, which key, what is allowed."""
+    err = exc.errors()[0]
+    if not err["loc"]:  # a model validator: its message is already worded for people
+        return f"{where}: {err['msg']}"
+    key = str(err["loc"][0])
+    if err["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(key, FIELDS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"{where}: unknown key {key!r}{hint}; allowed keys: {', '.join(FIELDS)}"
+    return _field_message(key, err, where)
+
+
+@cache
+def _adapter(name: str) -> TypeAdapter:
+    """A validator for one field alone, with the model's strictness and NaN rule."""
+    info = RunConfig.model_fields[name]
+    return TypeAdapter(Annotated[info.annotation, info],
+                       config=ConfigDict(strict=True, allow_inf_nan=False))
 
 
 def check_value(name: str, value: Any, where: str) -> Any:
     """Validate one setting; return it converted (ints accepted for floats) or raise ConfigError."""
     if name not in FIELDS:
-        import difflib
-
-        close = difflib.get_close_matches(name, FIELDS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ConfigError(f"{where}: unknown key {name!r}{hint}; allowed keys: {', '.join(FIELDS)}")
-    f = FIELDS[name]
-    m, kind = f.metadata, type(f.default)
-    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value, ok = float(value), True
-    if ok and m["choices"] and value not in m["choices"]:
-        ok = False
-    if ok and kind in (int, float):
-        lo, hi = m["low"], m["high"]
-        if lo is not None and (value < lo or (m["low_open"] and value == lo)):
-            ok = False
-        if hi is not None and value > hi:
-            ok = False
-    if not ok:
-        raise ConfigError(f"{where}: key {name!r} must be {describe_rule(name)}, got {value!r}")
-    return value
+        return from_mapping({name: value}, where)  # raises the unknown-key message
+    try:
+        return _adapter(name).validate_python(value)
+    except ValidationError as exc:
+        raise ConfigError(_field_message(name, exc.errors()[0], where)) from None
 
 
 def from_mapping(values: dict[str, Any], where: str) -> RunConfig:
     """Build a validated RunConfig from a dict of settings (missing keys take defaults)."""
-    clean = {k: check_value(k, v, where) for k, v in values.items()}
-    cfg = RunConfig(**clean)
-    if cfg.dataset == "folder" and not cfg.data_dir:
-        raise ConfigError(f"{where}: dataset 'folder' needs data_dir (an image folder with one "
-                          "sub-folder per class)")
-    data_task = DATASETS[cfg.dataset].task
-    if cfg.task != data_task:
-        fits = [m for m, s in MODELS.items() if s.task == data_task]
-        raise ConfigError(f"{where}: model {cfg.model!r} cannot train on dataset {cfg.dataset!r}; "
-                          f"use model {' or '.join(repr(m) for m in fits)}")
-    return cfg
+    try:
+        return RunConfig.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_message(exc, where)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import tomllib
 
 from regtui.config import ConfigError, RunConfig, from_mapping
+from regtui.folder_names import first_collision, folder_name_problem
 
 TOP_KEYS = ("description", "defaults", "runs")
 
@@ -62,6 +64,10 @@ def _table(doc: dict[str, Any], key: str, where: str) -> dict[str, Any]:
 def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None) -> Preset:
     """Read and validate a preset; `overrides` (e.g. from the command line) apply to every run."""
     path = resolve(name_or_path)
+    problem = folder_name_problem(path.stem)  # the stem names the session folder
+    if problem:
+        raise ConfigError(f"{path}: the file name {path.stem!r} cannot name a run folder: {problem}; "
+                          "rename the file")
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -85,9 +91,12 @@ def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None) -> P
         configs.append(from_mapping(values, where))
         if overrides:
             configs[-1] = from_mapping({**configs[-1].as_dict(), **overrides}, "command line")
-    names = [c.name for c in configs]
-    if len(set(names)) != len(names):
-        raise ConfigError(f"{path}: run names must be unique, got {names}")
+    clash = first_collision(c.name for c in configs)
+    if clash:
+        i, j = clash
+        raise ConfigError(f"{path}: run names must be unique as folder names (ignoring case and "
+                          f"Unicode form), but run #{i + 1} {configs[i].name!r} and run "
+                          f"#{j + 1} {configs[j].name!r} would share one folder")
     return Preset(path.stem, description, path, tuple(configs))
 
 
@@ -100,9 +109,10 @@ def config_to_toml(cfg: RunConfig, description: str) -> str:
 
 
 def _toml_value(v: Any) -> str:
+    """A TOML literal. A JSON string is a valid TOML basic string once DEL is escaped too:
+    both escape quotes, backslashes and control characters the same way."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
-        return repr(v)
-    s = str(v).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{s}"'
+        return repr(v)  # finite: RunConfig rejects NaN and inf
+    return json.dumps(str(v), ensure_ascii=False).replace("\x7f", "\\u007f")

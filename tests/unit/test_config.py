@@ -43,8 +43,8 @@ def test_unknown_key_names_file_key_and_suggestion(tmp_path):
 
 
 @pytest.mark.parametrize("line,expect", [
-    ("epochs = 'ten'", "key 'epochs' must be an integer >= 1, got 'ten'"),
-    ("epochs = 0", "key 'epochs' must be an integer >= 1, got 0"),
+    ("epochs = 'ten'", "key 'epochs' must be an integer >= 1 and <= 1000000, got 'ten'"),
+    ("epochs = 0", "key 'epochs' must be an integer >= 1 and <= 1000000, got 0"),
     ("lr = 0", "key 'lr' must be a number in (0, 10]"),
     ("labels = 'noisy'", "key 'labels' must be one of 'true', 'random', 'partial'"),
     ("label_fraction = 1.5", "key 'label_fraction' must be a number in [0, 1]"),

@@ -131,7 +131,7 @@ class SettingsPane(VerticalScroll):
     def _widget(self, key: str, kind: str):
         wid = f"f-{key}"
         if kind == "select":
-            choices = device_choices() if key == "device" else list(FIELDS[key].metadata["choices"])
+            choices = device_choices() if key == "device" else list(FIELDS[key].choices)
             self._choices[key] = choices
             return Select([(c, c) for c in choices], id=wid, allow_blank=False, compact=True,
                           type_to_search=False)
