@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from regtui import __version__
+from regtui.config import FIELDS, check_value
 from regtui.data_cli import data_app
 from regtui.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
 
@@ -55,30 +56,50 @@ def main_callback(
         raise typer.Exit(launch(preset=None, autostart=False, exit_when_done=False))
 
 
+# RunConfig settings with no `regtui run` option, on purpose. Every other setting has an
+# option below whose help is the setting's own description (test_cli checks both).
+PRESET_ONLY = {
+    "name",  # names one run; an override applies to every run, which would then share a folder
+}
+
+
+def _help(key: str, extra: str = "") -> str:
+    """The help of a run option: the setting's description (one source), plus CLI-only notes."""
+    return f"{FIELDS[key].help} {extra}".strip()
+
+
 @app.command()
 def run(
+    ctx: typer.Context,
     preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
-    epochs: Annotated[int | None, typer.Option(help="Epochs (toy: Adam steps) per run.")] = None,
-    lr: Annotated[float | None, typer.Option(help="Learning rate.")] = None,
-    momentum: Annotated[float | None, typer.Option(help="SGD momentum.")] = None,
-    optimizer: Annotated[str | None, typer.Option(help="sgd or adam.")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Training batch size.")] = None,
-    model: Annotated[str | None, typer.Option(help="animal_net, big_animal_net or net (toy).")] = None,
-    dataset: Annotated[str | None, typer.Option(help="Data set (see [b]regtui data list[/]).")] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Image folder, one sub-folder per class.")] = None,
-    labels: Annotated[str | None, typer.Option(help="true, random or partial (for every run).")] = None,
-    label_fraction: Annotated[float | None, typer.Option(help="Share for --labels partial.")] = None,
-    n_train: Annotated[int | None, typer.Option(help="Training images.")] = None,
-    n_val: Annotated[int | None, typer.Option(help="Validation images.")] = None,
-    patience: Annotated[int | None, typer.Option(help="Early stopping with this patience.")] = None,
+    model: Annotated[str | None, typer.Option(help=_help("model"))] = None,
+    dataset: Annotated[str | None, typer.Option(help=_help("dataset"))] = None,
+    data_dir: Annotated[str | None, typer.Option(help=_help("data_dir"))] = None,
+    labels: Annotated[str | None, typer.Option(help=_help("labels"))] = None,
+    label_fraction: Annotated[float | None, typer.Option(help=_help("label_fraction"))] = None,
+    n_train: Annotated[int | None, typer.Option(help=_help("n_train"))] = None,
+    n_val: Annotated[int | None, typer.Option(help=_help("n_val"))] = None,
+    image_size: Annotated[int | None, typer.Option(help=_help("image_size"))] = None,
+    strict_images: Annotated[bool | None, typer.Option("--strict/--no-strict",
+                                                       help=_help("strict_images"))] = None,
+    optimizer: Annotated[str | None, typer.Option(help=_help("optimizer"))] = None,
+    lr: Annotated[float | None, typer.Option(help=_help("lr"))] = None,
+    momentum: Annotated[float | None, typer.Option(help=_help("momentum"))] = None,
+    batch_size: Annotated[int | None, typer.Option(help=_help("batch_size"))] = None,
+    shuffle: Annotated[bool | None, typer.Option("--shuffle/--no-shuffle", help=_help("shuffle"))] = None,
+    epochs: Annotated[int | None, typer.Option(help=_help("epochs"))] = None,
     early_stopping: Annotated[bool | None, typer.Option("--early-stopping/--no-early-stopping",
-                                                           help="Force early stopping on or off.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for split, label noise and weights.")] = None,
-    device: Annotated[str | None, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:N.")] = None,
+                                                        help=_help("early_stopping"))] = None,
+    patience: Annotated[int | None, typer.Option(help=_help("patience",
+                                                            "Implies --early-stopping."))] = None,
+    min_delta: Annotated[float | None, typer.Option(help=_help("min_delta"))] = None,
+    restore_best: Annotated[bool | None, typer.Option("--restore-best/--no-restore-best",
+                                                      help=_help("restore_best"))] = None,
+    seed: Annotated[int | None, typer.Option(help=_help("seed"))] = None,
+    device: Annotated[str | None, typer.Option(help=_help("device"))] = None,
+    snapshot_every: Annotated[int | None, typer.Option(help=_help("snapshot_every"))] = None,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).",
-                                                min=1)] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="An unreadable image is an error "
-                                                          "(default: skipped and named).")] = False,
+                                                min=1, max=1024)] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
                                                         "$REGTUI_CACHE_DIR or the user cache).")] = None,
     out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
@@ -89,20 +110,15 @@ def run(
 ) -> None:
     """Train a preset headless: progress, a summary table, charts and a run folder per run.
 
+    Setting options override the preset for every one of its runs, checked like preset files.
+
     Ctrl-C (or SIGTERM) stops after saving what was computed; the exit code is then 130.
     """
     from regtui.headless.session import run_session
     from regtui.presets import load_preset
 
-    overrides: dict[str, Any] = {k: v for k, v in dict(
-        epochs=epochs, lr=lr, momentum=momentum, optimizer=optimizer, batch_size=batch_size,
-        model=model, dataset=dataset, labels=labels, label_fraction=label_fraction,
-        n_train=n_train, n_val=n_val, patience=patience, early_stopping=early_stopping,
-        seed=seed, device=device).items() if v is not None}
-    if data_dir is not None:
-        overrides["data_dir"] = str(data_dir)
-    if strict:
-        overrides["strict_images"] = True
+    # the setting options are named after their RunConfig keys; None means "not given"
+    overrides: dict[str, Any] = {k: v for k, v in ctx.params.items() if k in FIELDS and v is not None}
     if cache_dir is not None:
         import os
 
@@ -153,6 +169,10 @@ def norms(
 
     if model not in MODELS:
         raise fail(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
+    try:
+        check_value("seed", seed, where="command line")  # torch.manual_seed takes 0..2**32-1 only
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
     layers, per_layer, total = seeded_norms(model, seed)
     console = Console(highlight=False)
     spec = MODELS[model]

@@ -15,8 +15,15 @@ from functools import cache
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic import model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -30,8 +37,8 @@ class ConfigError(RegtuiError, ValueError):
 
 SEED_MAX = 2**32 - 1  # numpy and torch generators take 32-bit seeds
 COUNT_MAX = 1_000_000  # epochs, images, batch size...: a bigger value is a typo that would crash
-RUN_NAME_RULE = (f"a single folder name: not empty, '.' or '..', no '/', '\\', control characters "
-                 f"or leading/trailing spaces, at most {NAME_MAX_BYTES} bytes in UTF-8")
+RUN_NAME_RULE = (f"one folder name (not '.' or '..'; no '/', '\\', control characters or "
+                 f"leading/trailing spaces; at most {NAME_MAX_BYTES} UTF-8 bytes)")
 
 
 def _registry(key: str) -> dict[str, Any]:

@@ -66,8 +66,8 @@ def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None) -> P
     path = resolve(name_or_path)
     problem = folder_name_problem(path.stem)  # the stem names the session folder
     if problem:
-        raise ConfigError(f"{path}: the file name {path.stem!r} cannot name a run folder: {problem}; "
-                          "rename the file")
+        raise ConfigError(f"{str(path)!r}: the file name {path.stem!r} cannot name a run folder: "
+                          f"{problem}; rename the file")
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

@@ -5,6 +5,7 @@ import json
 
 import pytest
 import torch
+import typer
 from typer.testing import CliRunner
 
 from regtui import __version__
@@ -99,3 +100,60 @@ def test_bad_key_in_a_preset_file_exits_2_naming_file_and_key(tmp_path):
     result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert f"{path} [defaults]: unknown key 'learning_rate'" in " ".join(result.output.split())
+
+
+def test_every_setting_is_a_run_option_with_its_own_help_or_deliberately_preset_only():
+    from regtui.cli import PRESET_ONLY
+    from regtui.config import FIELDS
+
+    options = {p.name: p for p in typer.main.get_command(app).commands["run"].params}
+    settings = {k for k in options if k in FIELDS}
+    assert settings | PRESET_ONLY == set(FIELDS), "add a `regtui run` option or a PRESET_ONLY entry"
+    assert not settings & PRESET_ONLY
+    for key in settings:
+        assert options[key].help.startswith(FIELDS[key].help), key  # one source for help text
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "quick", "--lr", "nan"],
+    ["run", "quick", "--label-fraction", "inf"],
+    ["run", "quick", "--momentum", "-inf"],
+    ["run", "quick", "--min-delta", "nan"],
+    ["run", "quick", "--seed", "4294967296"],
+    ["run", "quick", "--seed", "-1"],
+    ["run", "quick", "--epochs", str(10**30)],
+    ["run", "quick", "--batch-size", str(10**30)],
+    ["norms", "animal_net", "--seed", "4294967296"],
+    ["norms", "animal_net", "--seed", "-1"],
+])
+def test_non_finite_and_out_of_range_numbers_exit_2_with_one_line(args, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*args, "--out", str(out)] if args[0] == "run" else args)
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("Error: command line: key ") and "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["../../x", "/tmp/regtui-escape-test", "a\\b", ".."])
+def test_a_run_name_cannot_write_outside_the_out_folder(tmp_path, name):
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    path = tmp_path / "deep" / "er" / "p.toml"
+    path.write_text(f'description = "x"\n[[runs]]\nname = {json.dumps(name)}\nepochs = 1\n')
+    out = tmp_path / "deep" / "er" / "out"
+    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    assert result.exit_code == 2 and "key 'name' must be one folder name" in result.output
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["deep", "er", "p.toml"]
+
+
+def test_every_setting_option_reaches_the_runs(tmp_path):
+    result = runner.invoke(app, [
+        "run", "quick", "--epochs", "1", "--n-train", "12", "--n-val", "9", "--image-size", "8",
+        "--shuffle", "--min-delta", "0.5", "--no-restore-best", "--snapshot-every", "7",
+        "--strict", "--optimizer", "adam", "--device", "cpu", "--json", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for run in json.loads(result.stdout)["runs"]:
+        cfg = run["config"]
+        assert (cfg["shuffle"], cfg["min_delta"], cfg["restore_best"], cfg["snapshot_every"],
+                cfg["strict_images"], cfg["image_size"], cfg["optimizer"]) == \
+            (True, 0.5, False, 7, True, 8, "adam")
