@@ -63,7 +63,7 @@ class ModelSpec:
 
     name: str
     title: str
-    task: str  # "classify" (images -> classes) or "regress" (x -> y)
+    task: str  # a key of regtui.engine.tasks.TASKS: "classify" (images) or "regress" (x -> y)
     build: Callable[..., nn.Module]
     description: str
 

@@ -19,7 +19,7 @@ class DatasetSpec:
     """A data set regtui can train on and where its data comes from."""
 
     name: str
-    task: str  # "classify" or "regress"
+    task: str  # a key of regtui.engine.tasks.TASKS: "classify" or "regress"
     title: str
     origin: str
     size: str

@@ -13,6 +13,7 @@ from regtui.config import RunConfig
 from regtui.devices import resolve_device
 from regtui.engine.early_stopping import EarlyStopping
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
+from regtui.engine.tasks import task_of
 from regtui.norms import frobenius_norms, layer_infos
 
 
@@ -32,14 +33,8 @@ class Trainer:
     def __init__(self, cfg: RunConfig) -> None:
         self.cfg = cfg
         self.device = resolve_device(cfg.device)
-        if cfg.task == "regress":
-            from regtui.engine.regress import RegressTask
-
-            self.task = RegressTask(cfg, self.device)
-        else:
-            from regtui.engine.classify import ClassifyTask
-
-            self.task = ClassifyTask(cfg, self.device)
+        self.kind = task_of(cfg)
+        self.task = self.kind.start(cfg, self.device)  # the task's data, model and one-epoch step
         self.model = self.task.model
         self.info = self._describe()
         self.history: list[EpochReport] = []
@@ -48,24 +43,19 @@ class Trainer:
         self.best_state: dict[str, torch.Tensor] | None = None
         self.stop_reason: str | None = None
         self._stop = threading.Event()
+        self._stop_reason = "stopped"
         self._t0: float | None = None
         self._result: RunResult | None = None
 
     def _describe(self) -> RunInfo:
         total, per_layer = frobenius_norms(self.model)
-        data = self.task.data
-        common = dict(config=self.cfg, device=str(self.device),
-                      layers=tuple(layer_infos(self.model)),
-                      initial_norms=tuple(per_layer), initial_total=total)
-        if self.cfg.task == "regress":
-            return RunInfo(**common, data_source="toy regression (reference Section 2)",
-                           points=(tuple(data.x.flatten().tolist()), tuple(data.y.flatten().tolist())),
-                           x_test=tuple(data.x_test.flatten().tolist()))
-        return RunInfo(**common, data_source=data.source, classes=data.classes,
-                       label_changed=data.label_changed, notes=data.notes)
+        return self.kind.run_info(self.task, config=self.cfg, device=str(self.device),
+                                  layers=tuple(layer_infos(self.model)),
+                                  initial_norms=tuple(per_layer), initial_total=total)
 
-    def request_stop(self) -> None:
-        """Ask the run to end after the epoch in progress (thread-safe)."""
+    def request_stop(self, reason: str = "stopped") -> None:
+        """Ask the run to end after the epoch in progress, as `reason` (thread-safe)."""
+        self._stop_reason = reason
         self._stop.set()
 
     def __iter__(self) -> Iterator[EpochReport]:
@@ -95,7 +85,7 @@ class Trainer:
             elif cfg.early_stopping and self.stopper.exhausted:
                 self.stop_reason = "patience"
             elif self._stop.is_set():
-                self.stop_reason = "stopped"
+                self.stop_reason = self._stop_reason
             if self.stop_reason:
                 return
         self.stop_reason = "finished"

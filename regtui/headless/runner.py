@@ -1,4 +1,4 @@
-"""Run every run of a preset in turn, feeding a listener and writing the run folders."""
+"""Run a preset headless: the engine's run loop, with a listener that prints and writes run folders."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from regtui.engine import EpochReport, RunInfo, RunResult, Trainer
+from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
+from regtui.engine.runs import StopSignal
 from regtui.presets import Preset
 from regtui.results import new_session_dir, write_run
 
 
-class Listener(Protocol):
+class Printer(Protocol):
     """Whoever shows a headless run: told of each run's start, each epoch and each run's end."""
 
     def run_started(self, info: RunInfo) -> None: ...
@@ -29,36 +30,44 @@ class Outcome:
     error: str | None = None  # set when training itself failed (e.g. CUDA out of memory)
 
 
-def run_preset(preset: Preset, out_root: Path, listener: Listener) -> Outcome:
-    """Train the preset's runs one after another; Ctrl-C keeps what is done and stops.
+class _Recorder(RunListener):
+    """The headless consumer of the run loop: writes each run's folder as it ends, then prints."""
 
-    Each run's folder is written as soon as that run ends, so an interrupt or a failure in a
-    later run loses nothing already computed; a run that fails keeps its completed epochs.
-    The session folder is made only once the first run has loaded its data (a bad data path
-    leaves no empty folders behind).
+    def __init__(self, preset: Preset, out_root: Path, printer: Printer) -> None:
+        self.preset, self.out_root, self.printer = preset, out_root, printer
+        self.session_dir: Path | None = None
+
+    def _session(self) -> Path:
+        # Made once the first run has loaded its data: a bad data path leaves no empty folders.
+        if self.session_dir is None:
+            self.session_dir = new_session_dir(self.out_root, self.preset.name)
+        return self.session_dir
+
+    def run_started(self, info: RunInfo) -> None:
+        self._session()
+        self.printer.run_started(info)
+
+    def epoch(self, report: EpochReport) -> None:
+        self.printer.epoch(report)
+
+    def run_ended(self, result: RunResult) -> None:
+        # Written as soon as the run ends: a later interrupt or failure loses nothing done.
+        folder = write_run(self._session(), result, self.preset.description)
+        self.printer.run_ended(result, folder)
+
+
+def run_preset(preset: Preset, out_root: Path, printer: Printer,
+               should_stop: StopSignal = None) -> Outcome:
+    """Train the preset's runs one after another under the engine's policy (see `run_all`).
+
+    Ctrl-C or a stop keeps what is done; a run that fails keeps its completed epochs. A run
+    that cannot start raises its RegtuiError here, after the earlier runs' folders are written.
     """
-    outcome = Outcome()
-    for cfg in preset.runs:
-        try:
-            trainer = Trainer(cfg)  # loading data and building the model can take a while
-        except KeyboardInterrupt:
-            outcome.interrupted = True
-            break
-        if outcome.session_dir is None:
-            outcome.session_dir = new_session_dir(out_root, preset.name)
-        listener.run_started(trainer.info)
-        try:
-            for report in trainer:
-                listener.epoch(report)
-        except KeyboardInterrupt:
-            outcome.interrupted = True
-        except RuntimeError as exc:  # torch's errors (out of memory, CUDA faults) are RuntimeErrors
-            outcome.error = f"run {cfg.name!r} failed at epoch {len(trainer.history) + 1}: {exc}"
-        reason = "interrupted" if outcome.interrupted else "failed" if outcome.error else None
-        result = trainer.finish(reason)
-        folder = write_run(outcome.session_dir, result, preset.description)
-        outcome.results.append(result)
-        listener.run_ended(result, folder)
-        if outcome.interrupted or outcome.error:
-            break
-    return outcome
+    recorder = _Recorder(preset, out_root, printer)
+    done = run_all(preset.runs, recorder, should_stop)
+    failure: RunFailure | None = done.failure
+    if failure is not None and failure.epoch is None:
+        raise failure.error
+    error = None if failure is None else \
+        f"run {failure.name!r} failed at epoch {failure.epoch}: {failure.error}"
+    return Outcome(recorder.session_dir, done.results, done.interrupted, error)

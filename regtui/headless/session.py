@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from regtui.engine.tasks import task_of
 from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from regtui.headless.charts import accuracy_chart, toy_charts
 from regtui.headless.printers import LogPrinter, TtyPrinter
@@ -83,7 +84,7 @@ def _report(console: Console, outcome: Outcome, plot: bool) -> None:
                                   ascii_only=plain))
     if plot:
         width = max(40, min(console.width, 120))
-        charts = toy_charts(results[0], width) if results[0].info.config.task == "regress" \
+        charts = toy_charts(results[0], width) if task_of(results[0].info.config).has_curve \
             else [accuracy_chart(results, width)]
         for chart in charts:
             console.print(Text.from_ansi(chart))

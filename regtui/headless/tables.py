@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich import box
 from rich.table import Table
 
-from regtui.engine import RunResult
+from regtui.engine import RunResult, task_of
 from regtui.norms import LayerInfo, layer_rows
 
 
@@ -15,7 +15,7 @@ def _pct(v: float | None) -> str:
 
 def summary_table(results: list[RunResult], ascii_only: bool = False) -> Table:
     """One row per run: how far it went, why it stopped, accuracies or losses, norms, time."""
-    regress = results[0].info.config.task == "regress"
+    regress = not task_of(results[0].info.config).has_accuracy
     t = Table(title="Summary", box=box.ASCII2 if ascii_only else box.ROUNDED)
     for col in ("run", "epochs", "stopped"):
         t.add_column(col)

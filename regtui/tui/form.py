@@ -1,8 +1,12 @@
-"""Pure rules behind the settings form: run names, and the toy model/data pairing."""
+"""Pure rules behind the settings form: run names, and which models and data sets go together."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+from regtui.config import RunConfig
+from regtui.data.sources import DATASETS
+from regtui.models import MODELS
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:
@@ -28,16 +32,19 @@ def names_for_all(names: list[str], taken: Iterable[str]) -> list[str]:
     return out
 
 
+def _fitting(registry: Mapping[str, object], task: str, default: str) -> str:
+    """The default entry if it serves `task`, else the first registered one that does."""
+    fits = [name for name, spec in registry.items() if spec.task == task]
+    return default if default in fits else fits[0]
+
+
 def paired(changed: str, model: str, data: str) -> tuple[str, str]:
-    """(model, data) made consistent after the user changed one: the toy Net trains on the
-    toy data and only there."""
+    """(model, data) made consistent after the user changed one: a model trains only on data
+    of its own task (the registries' `task` fields), so the other one follows."""
+    model_task, data_task = MODELS[model].task, DATASETS[data].task
+    if model_task == data_task:
+        return model, data
+    defaults = RunConfig()
     if changed == "model":
-        if model == "net" and data != "toy":
-            return model, "toy"
-        if model != "net" and data == "toy":
-            return model, "digits"
-    elif data == "toy" and model != "net":
-        return "net", data
-    elif data != "toy" and model == "net":
-        return "big_animal_net", data
-    return model, data
+        return model, _fitting(DATASETS, model_task, defaults.dataset)
+    return _fitting(MODELS, data_task, defaults.model), data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from regtui.engine import EpochReport, RunInfo, RunResult
+from regtui.engine import EpochReport, RunInfo, RunResult, TaskKind, task_of
 
 
 @dataclass
@@ -26,6 +26,11 @@ class SessionRun:
     @property
     def task(self) -> str:
         return self.info.config.task
+
+    @property
+    def kind(self) -> TaskKind:
+        """What the run's task measures and draws."""
+        return task_of(self.info.config)
 
     def add(self, r: EpochReport) -> None:
         """Append one epoch's numbers."""

@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input, Select
 
 from regtui.tui.app import RegtuiApp
-from regtui.tui.training import THREAD_NAME, active_training_threads
+from regtui.tui.training import THREAD_NAME
 from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.norm_table import NormTable
 from tests.tui.conftest import visible_text, wait_for_training, wait_until
@@ -33,7 +33,7 @@ async def test_run_all_feeds_charts_and_table_and_the_worker_ends(small_preset, 
         assert "fc1.weight" in table and "total" in table
         status = visible_text(app.query_one("#status"))
         assert "random 12/12" in status and "finished" in status
-        assert not app.training and active_training_threads() == 0
+        assert not app.training and training_threads() == []
 
 
 async def test_start_uses_the_form_values(small_preset):
@@ -92,7 +92,7 @@ async def test_stop_ends_the_run_after_the_current_epoch():
         assert run.result.stop_reason == "stopped" and len(run.epochs) < 10000
         assert run.curve is not None  # the fitted curve was drawn
         assert "stopped at epoch" in visible_text(app.query_one("#status"))
-    assert active_training_threads() == 0
+    assert training_threads() == []
 
 
 async def test_quitting_mid_run_leaves_no_training_thread():
@@ -104,7 +104,6 @@ async def test_quitting_mid_run_leaves_no_training_thread():
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
-    assert active_training_threads() == 0
     assert training_threads() == []
 
 

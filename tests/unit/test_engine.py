@@ -149,3 +149,35 @@ def test_data_and_model_live_on_the_training_device(cpu_cfg):
 def test_cuda_run_matches_the_cpu_path(cpu_cfg):
     result = Trainer(cpu_cfg(device="cuda", epochs=20)).run()
     assert result.info.device.startswith("cuda") and result.last.train_acc > 50
+
+
+# (train loss, val loss, train acc, val acc, total norm) per epoch, captured with the code of
+# commit cd8c478, before the run loop and the Task seam moved into the engine.
+BEFORE_PARTIAL = [
+    (1.0892540216445923, 1.1013776063919067, 37.0, 29.0, 7.991222567120364),
+    (1.0757691860198975, 1.0872888565063477, 43.0, 37.0, 7.991239307366725),
+    (1.0609456300735474, 1.0709655284881592, 56.0, 49.0, 7.9913122052882155),
+    (1.0465483665466309, 1.0553351640701294, 61.0, 61.0, 7.9914739224135936)]
+BEFORE_TOY = [
+    (6.198216438293457, 3.1969499588012695, None, None, 19.62843300208054),
+    (7.495250701904297, 0.5320457220077515, None, None, 19.608739951015213),
+    (4.972792625427246, 0.3190447986125946, None, None, 19.63255807105545),
+    (4.787018775939941, 0.590266764163971, None, None, 19.69026764742091),
+    (5.042975902557373, 0.6922115087509155, None, None, 19.76385124406519)]
+BEFORE_TOY_CURVES = [(1, (2.488342046737671, 2.4907898902893066)),
+                     (2, (1.4250868558883667, 1.42300283908844)),
+                     (4, (0.4991830289363861, 0.49251362681388855)),
+                     (5, (0.4474208652973175, 0.4396165907382965))]
+
+
+def _numbers(result):
+    return [(r.train_loss, r.val_loss, r.train_acc, r.val_acc, r.total_norm) for r in result.history]
+
+
+def test_numbers_are_bit_identical_to_before_the_task_seam(cpu_cfg):
+    partial = Trainer(cpu_cfg(labels="partial", epochs=4)).run()
+    assert _numbers(partial) == BEFORE_PARTIAL
+    toy = Trainer(cpu_cfg(model="net", dataset="toy", optimizer="adam", epochs=5,
+                          snapshot_every=2)).run()
+    assert _numbers(toy) == BEFORE_TOY
+    assert [(e, c[:2]) for e, c in toy.curves] == BEFORE_TOY_CURVES

@@ -90,9 +90,9 @@ def test_ctrl_c_while_a_later_run_loads_keeps_the_earlier_runs_and_exits_130(tmp
     from typer.testing import CliRunner
 
     from regtui.cli import app
-    from regtui.headless import runner
+    from regtui.engine import runs
 
-    real_trainer, built = runner.Trainer, []
+    real_trainer, built = runs.Trainer, []
 
     def trainer(cfg):
         built.append(cfg.name)
@@ -100,7 +100,7 @@ def test_ctrl_c_while_a_later_run_loads_keeps_the_earlier_runs_and_exits_130(tmp
             raise KeyboardInterrupt  # Ctrl-C while the second run loads its data
         return real_trainer(cfg)
 
-    monkeypatch.setattr(runner, "Trainer", trainer)
+    monkeypatch.setattr(runs, "Trainer", trainer)
     result = CliRunner().invoke(app, ["run", "quick", "--epochs", "3", "--device", "cpu",
                                       "--out", str(tmp_path)])
     assert result.exit_code == 130 and "Interrupted" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
+from regtui.engine import TaskKind
 from regtui.tui.session import SessionRun, downsample
 from regtui.tui.widgets.budget import Budgeted
 
@@ -20,21 +21,21 @@ def rgb(color: tuple[int, int, int]) -> str:
     return "rgb({},{},{})".format(*color)
 
 
-def legend(runs: list[SessionRun], task: str) -> Text:
+def legend(runs: list[SessionRun], kind: TaskKind) -> Text:
     """One line naming what each colour and marker means (plotext's own legend hides data)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    if task == "regress":
+    if not kind.has_accuracy:
         text.append("● points", style=rgb(YELLOW))
         text.append("   ·· true 2x", style=rgb(GREEN))
         text.append("   ━ network fit", style=rgb(COLORS[0]))
         text.append("    loss: ")
         text.append("━ train", style=rgb(COLORS[0]))
-        text.append("   ·· test vs 2x", style=rgb(COLORS[1]))
+        text.append(f"   ·· {kind.val_words}", style=rgb(COLORS[1]))
         return text
-    text.append("━ train  ·· val  ")
+    text.append(f"━ train  ·· {kind.val_words}  ")
     text.append("│ best epoch ", style=rgb(GREEN))
     text.append("  runs:")
-    for i, run in enumerate(r for r in runs if r.task == "classify"):
+    for i, run in enumerate(r for r in runs if r.kind.has_accuracy):
         text.append(f" ■ {run.name}", style=rgb(COLORS[i % len(COLORS)]))
     return text
 
@@ -67,7 +68,7 @@ class LiveChart(Budgeted, PlotextPlot):
 
 
 def _classify_runs(runs: list[SessionRun]) -> list[SessionRun]:
-    return [r for r in runs if r.task == "classify" and r.epochs]
+    return [r for r in runs if r.kind.has_accuracy and r.epochs]
 
 
 class AccuracyChart(LiveChart):
@@ -103,7 +104,7 @@ class FitChart(LiveChart):
     title = "Fit to 10 points"
 
     def draw(self, plt, points: int) -> None:
-        toy = [r for r in self.runs if r.task == "regress"]
+        toy = [r for r in self.runs if r.kind.has_curve]
         if not toy:
             return
         run = toy[-1]
@@ -122,7 +123,7 @@ class LossChart(LiveChart):
     title = "Loss (log)"
 
     def draw(self, plt, points: int) -> None:
-        toy = [r for r in self.runs if r.task == "regress" and r.epochs]
+        toy = [r for r in self.runs if not r.kind.has_accuracy and r.epochs]
         if not toy:
             return
         run = toy[-1]

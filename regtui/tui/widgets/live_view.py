@@ -7,7 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from regtui.config import RunConfig
-from regtui.engine import RunInfo
+from regtui.engine import TASKS, RunInfo, TaskKind, task_of
 from regtui.norms import seeded_norms
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
@@ -21,8 +21,7 @@ THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the
 
 def preview_info(cfg: RunConfig) -> RunInfo:
     """What the norm table shows before training: the seeded model's initial layers and norms."""
-    in_features = 1 if cfg.task == "regress" else 3 * cfg.image_size**2
-    layers, norms, total = seeded_norms(cfg.model, cfg.seed, in_features)
+    layers, norms, total = seeded_norms(cfg.model, cfg.seed, task_of(cfg).in_features(cfg))
     return RunInfo(config=cfg, device="", layers=tuple(layers), initial_norms=tuple(norms),
                    initial_total=total, data_source="")
 
@@ -31,6 +30,7 @@ class LiveView(Vertical):
     """Everything that shows training; `draw()` repaints it all from the session's runs."""
 
     preview: RunInfo | None = None  # shown in the norm table while there is no run
+    kind: TaskKind = TASKS["classify"]  # the task whose charts are shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -42,13 +42,10 @@ class LiveView(Vertical):
         yield Static(id="legend")
         yield NormTable(id="norm-table")
 
-    @property
-    def task(self) -> str:
-        return "regress" if self.has_class("-regress") else "classify"
-
     def set_task(self, task: str) -> None:
-        """Show the charts of a task: accuracy for images, fit and loss for the toy data."""
-        self.set_class(task == "regress", "-regress")
+        """Show the charts of a task (a TASKS key): accuracy if it has one, else fit and loss."""
+        self.kind = TASKS[task]
+        self.set_class(not self.kind.has_accuracy, "-regress")
 
     def fit_width(self, width: int) -> None:
         """Arrange the charts for the width this area has."""
@@ -63,7 +60,7 @@ class LiveView(Vertical):
             chart.redraw(runs)
         self.query_one(NormTable).show(current.info if current else self.preview,
                                        current.last if current else None)
-        self.query_one("#legend", Static).update(legend(runs, self.task), layout=False)
+        self.query_one("#legend", Static).update(legend(runs, self.kind), layout=False)
         self.draw_status(preset, current, message)
 
     def draw_status(self, preset: Preset, current: SessionRun | None, message: str) -> None:

@@ -17,6 +17,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Switch
 
 from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
+from regtui.data.sources import DATASETS
 from regtui.devices import cuda_available
 from regtui.presets import Preset
 from regtui.tui.form import form_run_name, paired
@@ -187,7 +188,7 @@ class SettingsPane(VerticalScroll):
     @property
     def task(self) -> str:
         """The task of the run the form describes."""
-        return "regress" if self.query_one("#f-dataset", Select).value == "toy" else "classify"
+        return DATASETS[str(self.query_one("#f-dataset", Select).value)].task
 
     def run_config(self, taken: list[str]) -> RunConfig:
         """The run the form describes, based on the selected preset run; ConfigError if invalid."""

@@ -1,0 +1,145 @@
+"""One loop over a set of runs, with one stop-and-failure policy, told to any listener.
+
+Both front ends consume it: the headless runner (prints, writes run folders) and the app's
+worker (batches reports into messages). Neither loops over runs itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from regtui.config import RunConfig
+from regtui.engine.reports import EpochReport, RunInfo, RunResult
+from regtui.engine.trainer import Trainer
+from regtui.errors import RegtuiError
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """A run that ended in error: which run, the error, and the epoch that raised it."""
+
+    name: str
+    error: Exception
+    epoch: int | None  # the 1-based epoch in progress; None when the run could not start
+
+
+@dataclass
+class Outcome:
+    """What a set of runs produced: one result per run that started, and how the set ended."""
+
+    results: list[RunResult] = field(default_factory=list)
+    stopped: bool = False  # a stop request ended the set before its last run was done
+    interrupted: bool = False  # Ctrl-C, or a stop request whose reason is "interrupted"
+    failure: RunFailure | None = None
+
+
+class RunListener(Protocol):
+    """Whoever shows or keeps a set of runs; subclass it to inherit do-nothing methods.
+
+    Every event names its run (info.config.name, report.run, result.info.config.name,
+    failure.name), so a listener never needs the order of events across runs.
+    """
+
+    def run_started(self, info: RunInfo) -> None:
+        """A run has loaded its data and built its model; its first epoch comes next."""
+
+    def epoch(self, report: EpochReport) -> None:
+        """One epoch ended (called from the training thread, once per epoch)."""
+
+    def run_ended(self, result: RunResult) -> None:
+        """A run that started has ended, for any reason; its completed epochs are in `result`."""
+
+    def run_failed(self, failure: RunFailure) -> None:
+        """A run could not start, or training raised (after `run_ended` for that run)."""
+
+    def session_ended(self, outcome: Outcome) -> None:
+        """The set is over (always called last, even when an unexpected error escapes)."""
+
+
+class StopRequest(threading.Event):
+    """A threading.Event that also says why: "stopped" (a Stop key) or "interrupted" (a signal)."""
+
+    reason = "stopped"
+
+    def request(self, reason: str = "stopped") -> None:
+        """Ask the loop to end the current run after its epoch, as `reason` (thread-safe)."""
+        self.reason = reason
+        self.set()
+
+
+StopSignal = threading.Event | Callable[[], bool] | None
+
+
+def _stop_check(should_stop: StopSignal) -> Callable[[], str | None]:
+    """A function giving the requested stop reason, or None while no stop is requested."""
+    if should_stop is None:
+        return lambda: None
+    if isinstance(should_stop, threading.Event):
+        return lambda: getattr(should_stop, "reason", "stopped") if should_stop.is_set() else None
+    return lambda: "stopped" if should_stop() else None
+
+
+def run_all(configs: Iterable[RunConfig], listener: RunListener,
+            should_stop: StopSignal = None) -> Outcome:
+    """Train `configs` one after another, telling `listener`; the one stop-and-failure policy.
+
+    - A run that cannot start (a RegtuiError: bad settings, unusable data, missing device) is
+      reported with `run_failed` and ends the set; it has no result.
+    - An error while training (a torch RuntimeError such as CUDA out of memory) keeps the
+      completed epochs: the run ends as "failed" (`run_ended`, then `run_failed`) and the set ends.
+    - A stop request (`should_stop`: a threading.Event, a StopRequest or a callable, polled
+      after every epoch, so any thread may ask) ends the current run after its epoch as
+      "stopped" (or the StopRequest's reason, e.g. "interrupted"), and no further run starts.
+    - KeyboardInterrupt while a run loads ends the set with that run absent; while it trains
+      (or while a listener handles its epoch), the run ends as "interrupted" with every
+      completed epoch kept. Either way `outcome.interrupted` is set and nothing is re-raised.
+    """
+    stop = _stop_check(should_stop)
+    outcome = Outcome()
+    try:
+        for cfg in configs:
+            if not _run_one(cfg, listener, stop, outcome):
+                break
+    finally:
+        listener.session_ended(outcome)
+    return outcome
+
+
+def _run_one(cfg: RunConfig, listener: RunListener, stop: Callable[[], str | None],
+             outcome: Outcome) -> bool:
+    """Train one run under the policy of `run_all`; True when the next run may start."""
+    try:
+        trainer = Trainer(cfg)  # loading data and building the model can take a while
+    except RegtuiError as exc:
+        outcome.failure = RunFailure(cfg.name, exc, None)
+        listener.run_failed(outcome.failure)
+        return False
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        return False
+    ended_by: str | None = None  # set when the run ends by an exception
+    try:
+        listener.run_started(trainer.info)
+        for report in trainer:
+            listener.epoch(report)
+            if (reason := stop()) is not None:
+                trainer.request_stop(reason)
+    except KeyboardInterrupt:
+        outcome.interrupted, ended_by = True, "interrupted"
+    except RuntimeError as exc:  # torch's errors (out of memory, CUDA faults) are RuntimeErrors
+        outcome.failure, ended_by = RunFailure(cfg.name, exc, len(trainer.history) + 1), "failed"
+    result = trainer.finish(ended_by)
+    outcome.results.append(result)
+    listener.run_ended(result)
+    if outcome.failure is not None:
+        listener.run_failed(outcome.failure)
+    if ended_by is not None:
+        return False
+    if (reason := stop()) is not None:
+        outcome.stopped = True
+        outcome.interrupted = reason == "interrupted"
+        return False
+    return True
