@@ -1,8 +1,10 @@
-"""Pure rules behind the settings form: run names, and the toy model/data pairing."""
+"""Pure rules behind the settings form: run names, the toy model/data pairing, what will run."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from regtui.config import RunConfig
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:
@@ -41,3 +43,11 @@ def paired(changed: str, model: str, data: str) -> tuple[str, str]:
     elif data != "toy" and model == "net":
         return "big_animal_net", data
     return model, data
+
+
+def plan(cfg: RunConfig) -> str:
+    """The settings a run will use, in one short line for the status line before it starts."""
+    stop = f"early stop {cfg.patience}" if cfg.early_stopping else "no early stop"
+    return (f"{cfg.epochs} epochs · {cfg.model} on {cfg.dataset} · {cfg.optimizer} lr {cfg.lr:g} "
+            f"momentum {cfg.momentum:g} · batch {cfg.batch_size} · seed {cfg.seed} · {stop} · "
+            f"{cfg.device}")
