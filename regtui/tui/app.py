@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 from textual.worker import Worker, get_current_worker
@@ -27,6 +28,7 @@ from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
 from regtui.tui.widgets.confirm import ConfirmScreen
 from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.live_view import LiveView, preview_info
+from regtui.tui.widgets.norm_table import NormTable
 from regtui.tui.widgets.settings import SettingsPane
 
 ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
@@ -34,7 +36,7 @@ HINT = "s: start a run · a: run the whole preset · ?: help.  Table: initial we
 QUIT_WAIT_S = 30.0  # the longest quit waits for the training thread to leave
 NARROW = 110  # below this many columns the settings pane hides itself while training
 MIN_SIZE = (80, 24)  # below this (columns, rows) the app says so instead of squeezing the charts
-SHORT = 32  # below this many rows the norm table shrinks to its total row: charts come first
+SHORT = 32  # below this many rows the norm table shows only its total row: charts come first
 
 
 class RegtuiApp(App[int]):
@@ -83,16 +85,16 @@ class RegtuiApp(App[int]):
         if self.autostart:
             self.call_after_refresh(self.action_start_all)
 
-    def on_resize(self) -> None:
-        self._layout_for_size()
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for_size(event.size)  # self.size is updated after this handler
 
-    def _layout_for_size(self) -> None:
+    def _layout_for_size(self, size: Size | None = None) -> None:
         """Fit the layout to the terminal: too small, short, narrow, charts side by side."""
-        width, height = self.size
-        screen = self.screen if self.screen.id == "_default" else self.get_screen("_default")
+        width, height = size or self.size
+        screen = self.screen_stack[0]  # the main screen, also under a modal box
         screen.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "-too-small")
         screen.set_class(width < NARROW, "-narrow")
-        screen.set_class(height < SHORT, "-short")
+        self.query_one(NormTable).set_total_only(height < SHORT)
         settings = self.query_one(SettingsPane)
         self.query_one(LiveView).fit_width(width - (settings.styles.width.value if settings.display else 0))
 
@@ -184,7 +186,8 @@ class RegtuiApp(App[int]):
         for command in COMMANDS:
             yield SystemCommand(command.label, command.description,
                                 lambda action=command.action: self.run_command(action))
-        yield from super().get_system_commands(screen)
+        ours = {command.label for command in COMMANDS}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in ours)
 
     async def run_command(self, action: str) -> None:
         """Run a command by name, or say why it cannot act now (palette, tests)."""

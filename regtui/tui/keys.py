@@ -32,7 +32,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("x", "stop", "Stop", "stop the run after the epoch in progress"),
     Command("c", "clear", "Clear", "clear the session's runs from the charts (asks first)",
             show=False),
-    Command("p", "choose_preset", "Preset", "choose another experiment (preset)"),
+    Command("p", "choose_preset", "Preset", "choose another experiment (preset)", show=False),
     Command("w", "save", "Save", "save the session's finished runs to a run folder"),
     Command("h", "toggle_settings", "Settings", "hide or show the settings pane"),
     Command("question_mark", "help", "Help", "this help (escape closes it)", display="?"),

@@ -19,8 +19,8 @@ class ConfirmScreen(ModalScreen[bool]):
         align: center middle;
     }
     ConfirmScreen > #confirm-box {
-        width: auto;
-        max-width: 70;
+        width: 60;
+        max-width: 100%;
         height: auto;
         border: thick $warning;
         background: $surface;

@@ -145,7 +145,7 @@ class SettingsPane(VerticalScroll):
                 yield Label(self.PAD + label, classes="field-label")
                 yield self._widget(key, kind)
                 if kind == "switch":
-                    yield Label("[off]", id=f"{key}-state", classes="switch-state")
+                    yield Label("[off]", id=f"{key}-state", classes="switch-state", markup=False)
 
     PAD: ClassVar[str] = " " * len(MARKER)
 
