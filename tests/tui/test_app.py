@@ -29,7 +29,8 @@ async def test_run_all_feeds_charts_and_table_and_the_worker_ends(small_preset, 
         assert app.query_one("#accuracy").frames > 0 and app.query_one("#norm").frames > 0
         assert app.query_one("#accuracy").runs is app.runs  # both runs on one chart
         table = visible_text(app.query_one(NormTable))
-        assert "fc1.weight" in table and "total" in table
+        assert "total" in table  # at 80x24 the table keeps only its total row for the charts
+        assert ("fc1.weight" in table) == (size[1] >= 32)
         status = visible_text(app.query_one("#status"))
         assert "random 12/12" in status and "finished" in status
         assert not app.training and active_training_threads() == 0

@@ -156,6 +156,7 @@ class SettingsPane(VerticalScroll):
             label = row.query_one(".field-label", Label)
             text = str(label.content)[len(MARKER):]
             label.update((MARKER if focused else self.PAD) + text)
+            label.set_class(focused, "-focused")  # a class: :focus-within does not restyle children
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._mark(event.widget, True)
