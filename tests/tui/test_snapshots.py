@@ -32,7 +32,7 @@ def test_toy_start_screen(snap_compare):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_finished_memorization_runs(snap_compare, small_preset, size):
+def test_finished_memorization_runs(snap_compare, small_preset, fake_training, size):
     async def run_all(pilot):
         await pilot.press("a")
         await wait_for_training(pilot.app)
@@ -41,7 +41,7 @@ def test_finished_memorization_runs(snap_compare, small_preset, size):
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=size)
 
 
-def test_no_color_finished_run(snap_compare, small_preset, monkeypatch):
+def test_no_color_finished_run(snap_compare, small_preset, fake_training, monkeypatch):
     """With NO_COLOR the charts stay readable: train and val differ by marker, not colour."""
     monkeypatch.setenv("NO_COLOR", "1")
 
