@@ -8,27 +8,35 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual import events, on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Select
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widgets import Footer, Select, Static
 from textual.worker import Worker, get_current_worker
 
-from regtui.config import ConfigError, RunConfig
+from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.presets import Preset, load_preset, preset_paths
-from regtui.tui.form import names_for_all
+from regtui.tui.form import names_for_all, plan
+from regtui.tui.keys import COMMANDS, bindings
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.session import SessionRun
 from regtui.tui.training import train_runs
 from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
+from regtui.tui.widgets.confirm import ConfirmScreen
 from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.live_view import LiveView, preview_info
+from regtui.tui.widgets.norm_table import NormTable
 from regtui.tui.widgets.settings import SettingsPane
 
 ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
+HINT = "s: start a run · a: run the whole preset · ?: help.  Table: initial weights."
 QUIT_WAIT_S = 30.0  # the longest quit waits for the training thread to leave
-NARROW = 100  # below this many columns the settings pane hides itself while training
+NARROW = 110  # below this many columns the settings pane hides itself while training
+MIN_SIZE = (80, 24)  # below this (columns, rows) the app says so instead of squeezing the charts
+SHORT = 32  # below this many rows the norm table shows only its total row: charts come first
 
 
 class RegtuiApp(App[int]):
@@ -36,21 +44,9 @@ class RegtuiApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "regtui"
-    ENABLE_COMMAND_PALETTE = False  # every action has a key; the footer needs the room at 80 columns
-    # Priority bindings work even while an Input has focus: the inputs are numeric and
-    # restricted to digits, '.', 'e' and signs, so none of these letters is ever typed there.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "start", "Start", priority=True),
-        Binding("a", "start_all", "Run all", priority=True),
-        Binding("x", "stop", "Stop", priority=True),
-        Binding("c", "clear", "Clear", priority=True, show=False),  # in help; footer room at 80 cols
-        Binding("p", "choose_preset", "Preset", priority=True),
-        Binding("w", "save", "Save", priority=True),
-        Binding("h", "toggle_settings", "Settings", priority=True),
-        Binding("question_mark", "help", "Help", priority=True),
-        Binding("q", "quit", "Quit", priority=True),
-        Binding("escape", "leave_field", "Leave field", show=False),
-    ]
+    # Plain bindings, not priority ones: a focused field takes every printable key first, so
+    # typing "2cq" into Epochs types; escape leaves the field and the letters are commands.
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
 
     def __init__(self, preset: str | None = None, autostart: bool = False,
                  exit_when_done: bool = False, exit_delay: float = 2.0,
@@ -64,7 +60,7 @@ class RegtuiApp(App[int]):
         self.out_dir = out_dir
         self.runs: list[SessionRun] = []
         self.current: SessionRun | None = None
-        self.message_line = "s: start a run · a: run the whole preset · ?: help.  Table: initial weights."
+        self.message_line = HINT
         self._worker: Worker | None = None
         self._worker_done = threading.Event()
         self._worker_done.set()
@@ -79,29 +75,37 @@ class RegtuiApp(App[int]):
                 options.append((f"{self.preset.name} (file)", self.preset_key))
             yield SettingsPane(options, self.preset_key, id="settings")
             yield LiveView(id="main")
+        yield Static("terminal too small (needs {}x{})".format(*MIN_SIZE), id="too-small")
         yield Footer()
 
     def on_mount(self) -> None:
         self._show_preset(self.preset)
-        self._layout_for_width(self.size.width)
+        self._layout_for_size()
         self.set_interval(MIN_INTERVAL_S, self._frame)
         if self.autostart:
             self.call_after_refresh(self.action_start_all)
 
-    def on_resize(self, event) -> None:
-        self._layout_for_width(event.size.width)
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for_size(event.size)  # self.size is updated after this handler
 
-    def _layout_for_width(self, width: int) -> None:
-        """Stack the charts when the main area is too narrow for two side by side."""
+    def _layout_for_size(self, size: Size | None = None) -> None:
+        """Fit the layout to the terminal: too small, short, narrow, charts side by side."""
+        width, height = size or self.size
+        screen = self.screen_stack[0]  # the main screen, also under a modal box
+        screen.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "-too-small")
+        screen.set_class(width < NARROW, "-narrow")
+        self.query_one(NormTable).set_total_only(height < SHORT)
         settings = self.query_one(SettingsPane)
-        self.screen.set_class(width < NARROW, "-narrow")
         self.query_one(LiveView).fit_width(width - (settings.styles.width.value if settings.display else 0))
 
     # ----- presets and form -----------------------------------------------------------
     def _show_preset(self, preset: Preset) -> None:
+        """Show a preset in the pane; the status line and the table follow it at once."""
         self.preset = preset
+        self.current = None  # the table shows the new preset's model, not the last run's
         self.query_one(SettingsPane).show_preset(preset)
         self._set_task(preset.runs[0].task)
+        self.message_line = HINT
         self._preview_norms()
         self._refresh_status()
 
@@ -142,31 +146,82 @@ class RegtuiApp(App[int]):
     # Notifications that quote user text (paths, preset keys like '[defaults]') pass
     # markup=False, so Textual shows the text as written instead of parsing it as markup.
 
-    # ----- actions ----------------------------------------------------------------------
+    # ----- when a command can act ---------------------------------------------------------
     @property
     def training(self) -> bool:
         """True while the training thread is alive (set until it has really left)."""
         return not self._worker_done.is_set()
 
+    def why_not(self, action: str) -> str | None:
+        """Why `action` cannot act now, in words for the user; None when it can."""
+        busy = "A run is in progress: stop it first (x)."
+        if action in ("start", "start_all", "choose_preset") and self.training:
+            return busy
+        if action == "clear":
+            return busy if self.training else None if self.runs else "Nothing to clear: no runs yet."
+        if action == "stop" and not self.training:
+            return "Nothing is running."
+        if action == "save" and not any(r.result is not None for r in self.runs):
+            return "Nothing to save yet: no run has ended."
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """None (dimmed in the footer) when a command cannot act; its key then reaches the
+        hidden `why_not` binding, which says why."""
+        return None if self.why_not(action) else True
+
+    def action_why_not(self, action: str) -> None:
+        """Say why the command bound to the key just pressed cannot act now."""
+        reason = self.why_not(action)
+        if reason:
+            self.notify(reason, severity="warning", timeout=4)
+
+    def _state_changed(self) -> None:
+        """Training started or ended, runs came or went: re-check which keys can act."""
+        self.refresh_bindings()
+        self._refresh_status()
+
+    def get_system_commands(self, screen: Screen):
+        """The command palette (ctrl+p): every command of the app, then Textual's own."""
+        for command in COMMANDS:
+            yield SystemCommand(command.label, command.description,
+                                lambda action=command.action: self.run_command(action))
+        ours = {command.label for command in COMMANDS}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in ours)
+
+    async def run_command(self, action: str) -> None:
+        """Run a command by name, or say why it cannot act now (palette, tests)."""
+        if self.why_not(action):
+            self.action_why_not(action)
+        else:
+            await self.run_action(action)
+
+    # ----- actions ----------------------------------------------------------------------
     def action_start(self) -> None:
-        if self.training:
-            self.notify("A run is in progress: stop it first (x).", severity="warning")
-            return
         try:
             cfg = self.query_one(SettingsPane).run_config([r.name for r in self.runs])
         except ConfigError as exc:
             self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
             return
-        self._launch([cfg])
+        self._launch([cfg], f"Training {cfg.name}: {plan(cfg)} ...")
 
     def action_start_all(self) -> None:
-        if self.training:
-            self.notify("A run is in progress: stop it first (x).", severity="warning")
+        """Every run of the preset, each with its own labels, and the pane's common settings."""
+        try:
+            common = self.query_one(SettingsPane).common_settings()
+        except ConfigError as exc:
+            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
             return
         names = names_for_all([c.name for c in self.preset.runs], [r.name for r in self.runs])
-        self._launch([c.replace(name=n) for c, n in zip(self.preset.runs, names, strict=True)])
+        try:
+            configs = [from_mapping({**c.as_dict(), **common, "name": n}, where="settings")
+                       for c, n in zip(self.preset.runs, names, strict=True)]
+        except ConfigError as exc:
+            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
+            return
+        self._launch(configs, f"Running all: {', '.join(names)} · {plan(configs[0])} ...")
 
-    def _launch(self, configs: list[RunConfig]) -> None:
+    def _launch(self, configs: list[RunConfig], message: str) -> None:
         # The toy fit is an animation here: a snapshot every 50 steps, not the preset's 500.
         configs = [c.replace(snapshot_every=min(c.snapshot_every, ANIMATION_EVERY)) for c in configs]
         self._set_task(configs[0].task)
@@ -175,11 +230,11 @@ class RegtuiApp(App[int]):
         self.query_one(SettingsPane).disabled = True
         if self.size.width < NARROW:
             self.query_one(SettingsPane).display = False
-            self._layout_for_width(self.size.width)
-        self.message_line = f"Training {', '.join(c.name for c in configs)} ..."
+            self._layout_for_size()
+        self.message_line = message
         self._worker_done.clear()
         self._worker = self._train(configs)
-        self._refresh_status()
+        self._state_changed()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
     def _train(self, configs: list[RunConfig]) -> None:
@@ -187,37 +242,38 @@ class RegtuiApp(App[int]):
         train_runs(configs, self.post_message, lambda: worker.is_cancelled, self._worker_done)
 
     def action_stop(self) -> None:
-        if self.training and self._worker is not None:
+        if self._worker is not None:
             self._worker.cancel()
             self.message_line = "Stopping after the current epoch ..."
             self._refresh_status()
 
     def action_clear(self) -> None:
-        if self.training:
-            self.notify("Stop the run before clearing (x).", severity="warning")
+        """Ask, then forget the session's runs (they are not saved unless w was pressed)."""
+        n = len(self.runs)
+        self.push_screen(ConfirmScreen(f"Clear {n} run{'s' if n != 1 else ''}? "
+                                       "Unsaved runs are lost."), self._clear_answered)
+
+    def _clear_answered(self, yes: bool | None) -> None:
+        if not yes or self.training:
             return
         self.runs.clear()
         self.current = None
         self.message_line = "Cleared."
         self._redraw_all()
-        self._refresh_status()
+        self._state_changed()
 
     def action_choose_preset(self) -> None:
         pane = self.query_one(SettingsPane)
         pane.display = True
-        self._layout_for_width(self.size.width)
-        if not pane.disabled:
-            select = self.query_one("#preset", Select)
-            select.focus()
-            select.action_show_overlay()
+        self._layout_for_size()
+        select = self.query_one("#preset", Select)
+        select.focus()
+        select.action_show_overlay()
 
     def action_save(self) -> None:
         from regtui.results import new_session_dir, write_run
 
         done = [r.result for r in self.runs if r.result is not None]
-        if not done:
-            self.notify("Nothing to save yet: no run has ended.", severity="warning")
-            return
         try:
             folder = new_session_dir(self.out_dir, f"tui-{self.preset.name}")
             for result in done:
@@ -232,7 +288,7 @@ class RegtuiApp(App[int]):
     def action_toggle_settings(self) -> None:
         pane = self.query_one(SettingsPane)
         pane.display = not pane.display
-        self._layout_for_width(self.size.width)
+        self._layout_for_size()
 
     def action_leave_field(self) -> None:
         """Escape: leave the field being edited, so every key is a command again."""
@@ -243,7 +299,19 @@ class RegtuiApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        """Stop training first, wait for the worker thread to end, then exit."""
+        """Quit at once when idle; while training, ask first (q and ctrl+q alike)."""
+        if not self.training:
+            self.exit(0)
+        elif not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(ConfirmScreen("A run is in progress: stop it and quit?"),
+                             self._quit_answered)
+
+    async def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            await self.stop_and_exit()
+
+    async def stop_and_exit(self) -> None:
+        """Stop training, wait for the worker thread to end, then exit."""
         if self._worker is not None:
             self._worker.cancel()
         deadline = time.monotonic() + QUIT_WAIT_S
@@ -273,6 +341,7 @@ class RegtuiApp(App[int]):
     def _run_ended(self, message: RunEnded) -> None:
         if self.current is not None:
             self.current.result = message.result
+        self.refresh_bindings()  # w can save now
         self._frame(force=True)
 
     @on(RunFailed)
@@ -287,10 +356,10 @@ class RegtuiApp(App[int]):
         pane.disabled = False
         if self.size.width >= NARROW:  # narrow screens keep the charts; h shows the settings
             pane.display = True
-        self._layout_for_width(self.size.width)
+        self._layout_for_size()
         self.message_line = ("Stopped. " if message.stopped else "Done. ") + \
             "s run again · a run all · w save · c clear · h settings"
-        self._refresh_status()
+        self._state_changed()
         if self.exit_when_done:
             if self.exit_delay > 0:
                 self.set_timer(self.exit_delay, lambda: self.exit(0))

@@ -1,4 +1,5 @@
-"""Pure rules behind the settings form: run names, and which models and data sets go together."""
+"""Pure rules behind the settings form: run names, which models and data sets go together, what
+will run."""
 
 from __future__ import annotations
 
@@ -48,3 +49,11 @@ def paired(changed: str, model: str, data: str) -> tuple[str, str]:
     if changed == "model":
         return model, _fitting(DATASETS, model_task, defaults.dataset)
     return _fitting(MODELS, data_task, defaults.model), data
+
+
+def plan(cfg: RunConfig) -> str:
+    """The settings a run will use, in one short line for the status line before it starts."""
+    stop = f"early stop {cfg.patience}" if cfg.early_stopping else "no early stop"
+    return (f"{cfg.epochs} epochs · {cfg.model} on {cfg.dataset} · {cfg.optimizer} lr {cfg.lr:g} "
+            f"momentum {cfg.momentum:g} · batch {cfg.batch_size} · seed {cfg.seed} · {stop} · "
+            f"{cfg.device}")

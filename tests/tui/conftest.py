@@ -53,3 +53,14 @@ def visible_text(widget) -> str:
     width, height = widget.size
     strips = widget.render_lines(Region(0, 0, width, height))
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+@pytest.fixture
+def fake_training(monkeypatch):
+    """Make the app train on a fixed stream of reports; set `.hold` to keep a run going."""
+    from regtui.tui import app
+    from tests.tui.fake_training import FakeTraining
+
+    fake = FakeTraining()
+    monkeypatch.setattr(app, "train_runs", fake)
+    return fake

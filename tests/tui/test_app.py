@@ -8,7 +8,6 @@ from textual.widgets import Input, Select
 
 from regtui.tui.app import RegtuiApp
 from regtui.tui.training import THREAD_NAME
-from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.norm_table import NormTable
 from tests.tui.conftest import visible_text, wait_for_training, wait_until
 
@@ -30,7 +29,8 @@ async def test_run_all_feeds_charts_and_table_and_the_worker_ends(small_preset, 
         assert app.query_one("#accuracy").frames > 0 and app.query_one("#norm").frames > 0
         assert app.query_one("#accuracy").runs is app.runs  # both runs on one chart
         table = visible_text(app.query_one(NormTable))
-        assert "fc1.weight" in table and "total" in table
+        assert "total" in table  # at 80x24 the table keeps only its total row for the charts
+        assert ("fc1.weight" in table) == (size[1] >= 32)
         status = visible_text(app.query_one("#status"))
         assert "random 12/12" in status and "finished" in status
         assert not app.training and training_threads() == []
@@ -59,26 +59,11 @@ async def test_invalid_values_are_refused_in_place(small_preset):
         await pilot.press("0")
         await pilot.pause()
         assert not epochs.is_valid and epochs.has_class("-invalid")
-        await pilot.press("s")
+        await pilot.press("escape", "s")
         await pilot.pause()
         assert app.runs == [] and not app.training
         assert any("Epochs must be an integer >= 1" in n.message for n in app._notifications)
         assert app.focused is epochs
-
-
-async def test_letters_are_keys_not_text_in_numeric_fields(small_preset):
-    app = RegtuiApp(preset=small_preset)
-    async with app.run_test(size=(120, 40)) as pilot:
-        lr = app.query_one("#f-lr", Input)
-        lr.focus()
-        await pilot.press("end", "e", "x")  # 'e' types (exponent); 'x' is the Stop key
-        assert lr.value == "0.005e"
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_stop_ends_the_run_after_the_current_epoch():
@@ -101,7 +86,7 @@ async def test_quitting_mid_run_leaves_no_training_thread():
         await pilot.press("a")
         await wait_until(lambda: app.current is not None and len(app.current.epochs) > 20)
         assert app.training and training_threads()
-        await pilot.press("q")
+        await pilot.press("q", "y")  # it asks first while training
         await pilot.pause()
     assert app.return_code == 0
     assert training_threads() == []
@@ -141,7 +126,7 @@ async def test_clear_and_switch_preset(small_preset):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await wait_for_training(app)
-        await pilot.press("c")
+        await pilot.press("c", "y")
         assert app.runs == [] and app.current is None
         app.query_one("#preset", Select).value = "overfitting"
         await pilot.pause()

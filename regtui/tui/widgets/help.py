@@ -13,18 +13,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = (
-    ("s", "start one run with the settings in the left pane"),
-    ("a", "run all runs of the preset in turn (true, random, partial...)"),
-    ("x", "stop the run after the epoch in progress"),
-    ("c", "clear the session's runs from the charts"),
-    ("p", "choose another experiment (preset)"),
-    ("w", "save the session's runs to a run folder (like regtui run)"),
-    ("h", "hide or show the settings pane"),
-    ("tab", "next setting (shift+tab: previous); enter opens a list"),
-    ("?", "this help (escape closes it)"),
-    ("q", "quit; a run in progress is stopped first"),
-)
+from regtui.tui.keys import COMMANDS, OTHER_KEYS
+
+KEYS = tuple((c.display or c.key, c.description) for c in COMMANDS) + OTHER_KEYS
 
 NOTES = (
     "Accuracy chart: train (solid) and validation (dots) per epoch for every run of the "

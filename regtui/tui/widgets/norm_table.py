@@ -15,7 +15,8 @@ COLUMNS = ("layer", "shape", "params", "start", "now", "change")
 NARROW_TABLE = 58  # below this width the shape column goes and counts are abbreviated
 
 
-def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80) -> Table:
+def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80,
+               total_only: bool = False) -> Table:
     """A rich Table of `info`'s layers with the norms of `report` (None: the starting norms).
 
     Narrower than NARROW_TABLE columns, it drops the shape column so names and norms stay whole.
@@ -30,7 +31,7 @@ def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80
         return table
     now = report.layer_norms if report else info.initial_norms
     *rows, total = layer_rows(info.layers, info.initial_norms, now, short=short)
-    for row in rows:
+    for row in [] if total_only else rows:  # total_only: short terminals, charts first
         table.add_row(*row)
     table.add_row(*total, style="bold")
     return table
@@ -43,6 +44,13 @@ class NormTable(Budgeted, Static):
         super().__init__(norm_table(None, None), **kwargs)
         self._last: tuple[RunInfo | None, EpochReport | None] = (None, None)
         self._shown_info: RunInfo | None = None
+        self.total_only = False
+
+    def set_total_only(self, on: bool) -> None:
+        """Show only the total row (a short terminal gives the rows to the charts) or all."""
+        if on != self.total_only:
+            self.total_only, self._shown_info = on, None  # None: the next show relayouts
+            self.show(*self._last)
 
     def show(self, info: RunInfo | None, report: EpochReport | None) -> None:
         """Display `info`'s layers with the norms of `report` (None: the starting norms)."""
@@ -50,7 +58,7 @@ class NormTable(Budgeted, Static):
         relayout = info is not self._shown_info
         self._shown_info = info
         self._last = (info, report)
-        self.update(norm_table(info, report, self.size.width or 80), layout=relayout)
+        self.update(norm_table(info, report, self.size.width or 80, self.total_only), layout=relayout)
 
     def on_resize(self) -> None:
-        self.update(norm_table(*self._last, self.size.width))
+        self.update(norm_table(*self._last, self.size.width, self.total_only))

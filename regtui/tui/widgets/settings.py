@@ -6,10 +6,11 @@ exactly what `regtui run` would refuse, with the same words, in place.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -40,6 +41,12 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("device", "Device", "select"),
 )
 LABELS = {key: label for key, label, _ in FORM}
+# Settings `a` (run all) takes from the pane for every run; each run keeps its own labels.
+COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_stopping",
+          "patience", "device")
+IF_CHANGED = ("dataset", "data_dir", "model")  # taken for every run only when edited
+MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
+NOTE_EVERY_S = 2.0
 
 
 def device_choices() -> list[str]:
@@ -78,18 +85,21 @@ class SettingValidator(Validator):
         return self.success()
 
 
-NUMBER_CHARS = frozenset("0123456789.eE+-")
-
-
 class NumberInput(Input):
-    """An Input for numbers that claims only the keys a number can contain.
+    """An Input for numbers: it takes every printable key, so letters never reach the app's
+    commands while it has focus; a character a number cannot hold is refused with the bell
+    and a one-line note (escape leaves the field)."""
 
-    Textual gives a focused Input every printable key, bindings included; claiming only
-    digits, '.', 'e' and signs lets s/a/x/q/? reach the app while a field is being edited.
-    """
+    _last_note = 0.0  # when the last refusal was explained (monotonic seconds)
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character is not None and character in NUMBER_CHARS
+    def restricted(self) -> None:
+        self.app.bell()
+        now = time.monotonic()
+        if now - self._last_note > NOTE_EVERY_S:  # one note per burst of refused keys
+            self._last_note = now
+            label = LABELS[str(self.id).removeprefix("f-")]
+            self.app.notify(f"{label} takes a number. Escape leaves the field; then keys are commands.",
+                            severity="warning", timeout=4)
 
 
 class SettingsPane(VerticalScroll):
@@ -111,6 +121,8 @@ class SettingsPane(VerticalScroll):
 
         task: str
 
+    can_focus = False  # a scroll container is a tab stop by default: an invisible one here
+
     def __init__(self, presets: list[tuple[str, str]], current: str, **kwargs) -> None:
         """`presets`: (label, key) pairs for the experiment list; `current`: the key shown."""
         super().__init__(**kwargs)
@@ -120,14 +132,47 @@ class SettingsPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Experiment", classes="section")
-        yield Select(self._presets, value=self._current, id="preset", allow_blank=False,
-                     compact=True, type_to_search=False)
-        yield Select([("run", "run")], id="run", allow_blank=False, compact=True, type_to_search=False)
+        with Horizontal(classes="field"):
+            yield Label(self.PAD + "Preset", classes="field-label")
+            yield Select(self._presets, value=self._current, id="preset", allow_blank=False,
+                         compact=True, type_to_search=False)
+        with Horizontal(classes="field"):
+            yield Label(self.PAD + "Run", classes="field-label")
+            yield Select([("run", "run")], id="run", allow_blank=False, compact=True,
+                         type_to_search=False)
         yield Label("Settings", classes="section")
         for key, label, kind in FORM:
             with Horizontal(classes="field"):
-                yield Label(label, classes="field-label")
+                yield Label(self.PAD + label, classes="field-label")
                 yield self._widget(key, kind)
+                if kind == "switch":
+                    yield Label("[off]", id=f"{key}-state", classes="switch-state", markup=False)
+
+    PAD: ClassVar[str] = " " * len(MARKER)
+
+    def _mark(self, widget, focused: bool) -> None:
+        """Put or take away the marker before the label of `widget`'s row."""
+        row = widget.parent
+        if isinstance(row, Horizontal) and row.has_class("field"):
+            label = row.query_one(".field-label", Label)
+            text = str(label.content)[len(MARKER):]
+            label.update((MARKER if focused else self.PAD) + text)
+            label.set_class(focused, "-focused")  # a class: :focus-within does not restyle children
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._mark(event.widget, True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark(event.widget, False)
+
+    @on(Switch.Changed)
+    def _switch_changed(self, event: Switch.Changed) -> None:
+        self._show_switch(event.switch)
+
+    def _show_switch(self, switch: Switch) -> None:
+        """The state in words beside the switch: readable without colour."""
+        key = str(switch.id).removeprefix("f-")
+        self.query_one(f"#{key}-state", Label).update("[ on]" if switch.value else "[off]")
 
     def _widget(self, key: str, kind: str):
         wid = f"f-{key}"
@@ -192,11 +237,22 @@ class SettingsPane(VerticalScroll):
 
     def run_config(self, taken: list[str]) -> RunConfig:
         """The run the form describes, based on the selected preset run; ConfigError if invalid."""
-        values = self.values()
-        runs = self.preset.runs if self.preset else ()
-        chosen = next((c for c in runs if c.name == self.query_one("#run", Select).value), runs[0])
+        values, chosen = self.values(), self.selected_run()
         name = form_run_name(chosen.name, chosen.labels, values["labels"], taken)
         return from_mapping({**chosen.as_dict(), **values, "name": name}, where="settings")
+
+    def selected_run(self) -> RunConfig:
+        """The preset run chosen in the Run list (the one the form was loaded from)."""
+        runs = self.preset.runs if self.preset else ()
+        return next((c for c in runs if c.name == self.query_one("#run", Select).value), runs[0])
+
+    def common_settings(self) -> dict[str, Any]:
+        """The settings `a` applies to every run of the preset: the COMMON ones always, data
+        and model only where edited; ConfigError if a field is invalid."""
+        values, chosen = self.values(), self.selected_run()
+        out = {k: values[k] for k in COMMON}
+        out.update({k: values[k] for k in IF_CHANGED if values[k] != getattr(chosen, k)})
+        return out
 
     def load(self, cfg: RunConfig) -> None:
         """Show a config's values in the form (no Changed events: this is not the user)."""
@@ -214,6 +270,7 @@ class SettingsPane(VerticalScroll):
             widget.value = value
         elif kind == "switch":
             widget.value = bool(value)
+            self._show_switch(widget)
         elif kind == "text":
             widget.value = str(value)
         else:

@@ -1,0 +1,59 @@
+"""The app's commands in one table: key, action, footer label, description.
+
+The key bindings, the help screen and the command palette are all built from `COMMANDS`, so
+a command added here appears in all three. Command keys are plain (non-priority) bindings:
+they fire only when the focused widget does not take the key, so letters typed into a
+field stay text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command of the app: its key, its action, its footer label and what it does."""
+
+    key: str  # Textual key name ("question_mark", not "?")
+    action: str  # an App action name, without "action_"
+    label: str  # short footer / palette title
+    description: str  # one line for the help screen and the command palette
+    show: bool = True  # in the footer (False: help, palette and key only; room at 80 columns)
+    display: str | None = None  # how the help screen writes the key, when not the key itself
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("s", "start", "Start", "start one run with the settings in the left pane"),
+    Command("a", "start_all", "Run all",
+            "run every run of the preset in turn, with the pane's common settings"),
+    Command("x", "stop", "Stop", "stop the run after the epoch in progress"),
+    Command("c", "clear", "Clear", "clear the session's runs from the charts (asks first)",
+            show=False),
+    Command("p", "choose_preset", "Preset", "choose another experiment (preset)", show=False),
+    Command("w", "save", "Save", "save the session's finished runs to a run folder"),
+    Command("h", "toggle_settings", "Settings", "hide or show the settings pane"),
+    Command("question_mark", "help", "Help", "this help (escape closes it)", display="?"),
+    Command("q", "quit", "Quit", "quit (asks first while a run is in progress)"),
+)
+
+# Keys of the help screen that are not app commands (fields and Textual's own keys).
+OTHER_KEYS: tuple[tuple[str, str], ...] = (
+    ("tab", "next setting (shift+tab: previous); enter opens a list"),
+    ("esc", "leave the field being edited: letters are commands again"),
+    ("^p", "command palette: every command by name"),
+)
+
+
+def bindings() -> list[Binding]:
+    """The app's key bindings: one per command, then a hidden fallback per key.
+
+    When a command cannot act now, the app's `check_action` returns None: the footer shows
+    it dimmed and Textual moves on to the next binding of the same key, the hidden
+    `why_not`, which tells the user why nothing happened.
+    """
+    main = [Binding(c.key, c.action, c.label, show=c.show) for c in COMMANDS]
+    fallbacks = [Binding(c.key, f"why_not('{c.action}')", show=False) for c in COMMANDS]
+    return [*main, Binding("escape", "leave_field", "Leave field", show=False), *fallbacks]

@@ -1,0 +1,182 @@
+"""Pilot tests of the key and focus rules: fields keep their letters, every tab stop is a
+visible control, destructive keys ask, a key that cannot act says why, the palette lists
+every command. Training is a fixed stream of reports (fake_training), not a real run."""
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Label, Select, Switch
+
+from regtui.tui.app import RegtuiApp
+from regtui.tui.keys import COMMANDS
+from regtui.tui.widgets.confirm import ConfirmScreen
+from regtui.tui.widgets.settings import FORM, MARKER
+from tests.tui.conftest import visible_text, wait_for_training, wait_until
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_letters_typed_into_fields_never_trigger_commands(small_preset, fake_training):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        epochs = app.query_one("#f-epochs", Input)
+        epochs.focus()
+        epochs.value = ""
+        await pilot.press("2", "c", "q")  # c is Clear and q is Quit outside a field
+        await pilot.pause()
+        assert app.return_code is None and not isinstance(app.screen, ConfirmScreen)
+        assert epochs.value == "2"
+        assert any("Epochs takes a number" in n for n in notes(app))  # refused visibly
+        lr = app.query_one("#f-lr", Input)
+        lr.focus()
+        await pilot.press("a", "b", "c")  # a is Run all
+        await pilot.pause()
+        assert lr.value == "0.005" and not app.training and app.runs == []
+        await pilot.press("escape")  # leave the field: letters are commands again
+        assert app.focused is None
+        await pilot.press("a")
+        await wait_for_training(app)
+        assert [r.name for r in app.runs] == ["true", "random"]
+
+
+async def test_every_tab_stop_is_a_visible_form_control(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = []
+        for _ in range(len(FORM) + 2):  # preset, run, then every setting; then it wraps
+            await pilot.press("tab")
+            focused = app.focused
+            assert isinstance(focused, Select | Input | Switch), focused
+            label = focused.parent.query_one(".field-label", Label)
+            assert str(label.content).startswith(MARKER)  # the marker, not only a colour
+            assert focused.region.height > 0  # on screen
+            seen.append(focused.id)
+        assert set(seen) == {"preset", "run", *(f"f-{key}" for key, _, _ in FORM)}
+        marked = [w for w in app.query(".field-label") if str(w.content).startswith(MARKER)]
+        assert len(marked) == 1  # only the focused field's label
+
+
+async def test_clear_asks_first(small_preset, fake_training):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await wait_for_training(app)
+        await pilot.press("c")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Clear 2 runs?" in visible_text(app.screen.query_one("#confirm-question"))
+        await pilot.press("n")
+        assert len(app.runs) == 2 and not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("c", "y")
+        assert app.runs == []
+
+
+async def test_quit_asks_only_while_training(small_preset, fake_training):
+    fake_training.hold = 5  # the first run stays "in progress" until stopped
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await wait_until(lambda: app.current is not None and app.current.last is not None)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen) and app.return_code is None
+        await pilot.press("escape")  # the safe answer: keep training
+        assert app.training and app.return_code is None
+        await pilot.press("ctrl+q", "y")  # Textual's quit key asks the same question
+        await wait_until(lambda: app.return_code is not None)
+    assert app.return_code == 0 and not app.training
+    idle = RegtuiApp(preset=small_preset)
+    async with idle.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")  # nothing running: quits at once
+        await wait_until(lambda: idle.return_code is not None)
+
+
+async def test_ctrl_c_keeps_textual_convention(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")  # Textual 8: a hint how to quit, never a lost session
+        await pilot.pause()
+        assert app.return_code is None
+        assert any("to quit" in str(n) for n in notes(app))
+
+
+async def test_a_key_that_cannot_act_says_why(small_preset, fake_training):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key, why in (("x", "Nothing is running"), ("w", "Nothing to save yet"),
+                         ("c", "Nothing to clear")):
+            await pilot.press(key)
+            assert any(why in n for n in notes(app)), key
+            assert not app.screen.active_bindings[key].enabled  # dimmed in the footer
+        fake_training.hold = 3
+        await pilot.press("a")
+        await wait_until(lambda: app.current is not None and app.current.last is not None)
+        app._notifications.clear()
+        for key in ("s", "a", "p", "c"):
+            await pilot.press(key)
+            assert sum("stop it first (x)" in n for n in notes(app)) == 1, key
+            app._notifications.clear()
+        assert app.screen.active_bindings["x"].enabled
+        await pilot.press("x")
+        await wait_for_training(app)
+        assert app.screen.active_bindings["w"].enabled and app.screen.active_bindings["s"].enabled
+
+
+async def test_the_command_palette_lists_every_command(small_preset, fake_training):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        for command in COMMANDS:
+            assert titles[command.label] == command.description
+        await pilot.press("escape", "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"Run all")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for_training(app)
+        assert len(app.runs) == 2
+
+
+async def test_run_all_uses_the_common_settings_of_the_pane(small_preset, fake_training):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-epochs", Input).value = "7"
+        app.query_one("#f-lr", Input).value = "0.02"
+        app.query_one("#f-labels", Select).value = "partial"  # per run: not taken by `a`
+        fake_training.hold = 2
+        await pilot.press("a")
+        await wait_until(lambda: app.current is not None and app.current.last is not None)
+        status = visible_text(app.query_one("#status"))
+        assert "Running all: true, random · 7 epochs" in status  # said before it runs
+        await pilot.press("x")
+        fake_training.hold = None
+        await wait_for_training(app)
+        await pilot.press("a")
+        await wait_for_training(app)
+        configs = [r.info.config for r in app.runs[1:]]
+        assert [c.labels for c in configs] == ["true", "random"]
+        assert all(c.epochs == 7 and c.lr == 0.02 for c in configs)
+
+
+async def test_changing_the_preset_refreshes_status_and_table(small_preset, fake_training):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await wait_for_training(app)
+        assert "fc2.bias" in visible_text(app.query_one("#norm-table"))  # the fake run's layers
+        app.query_one("#preset", Select).value = "early-stopping"
+        await pilot.pause(0.5)
+        status = visible_text(app.query_one("#status"))
+        assert status.strip().startswith("early-stopping") and "random 12/12" not in status
+        assert "7.3810" in visible_text(app.query_one("#norm-table"))  # AnimalNet, seed 2021
+
+
+async def test_the_early_stop_switch_says_on_or_off(small_preset):
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        state = app.query_one("#early_stopping-state", Label)
+        assert str(state.content) == "[off]"
+        app.query_one("#f-early_stopping", Switch).focus()
+        await pilot.press("space")
+        assert str(state.content) == "[ on]"
+        app.query_one("#preset", Select).value = "early-stopping"  # loaded, not typed
+        await pilot.pause(0.3)
+        assert str(state.content) == "[ on]"
