@@ -94,9 +94,10 @@ class RegtuiApp(App[int]):
         screen = self.screen_stack[0]  # the main screen, also under a modal box
         screen.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "-too-small")
         screen.set_class(width < NARROW, "-narrow")
-        self.query_one(NormTable).set_total_only(height < SHORT)
-        settings = self.query_one(SettingsPane)
-        self.query_one(LiveView).fit_width(width - (settings.styles.width.value if settings.display else 0))
+        # Query the main screen, not the active one: a resize can arrive under a dialog.
+        screen.query_one(NormTable).set_total_only(height < SHORT)
+        settings = screen.query_one(SettingsPane)
+        screen.query_one(LiveView).fit_width(width - (settings.styles.width.value if settings.display else 0))
 
     # ----- presets and form -----------------------------------------------------------
     def _show_preset(self, preset: Preset) -> None:
