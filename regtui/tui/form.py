@@ -7,15 +7,24 @@ from collections.abc import Iterable, Mapping
 
 from regtui.config import RunConfig
 from regtui.data.sources import DATASETS
+from regtui.folder_names import NAME_MAX_BYTES, folder_key
 from regtui.models import MODELS
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:
-    """`base`, or `base-2`, `base-3`... whichever is not in `taken`."""
-    taken = set(taken)
+    """`base`, or `base-2`, `base-3`... whichever would not share a folder with one in `taken`.
+
+    Names are compared as folders compare them (case and Unicode form ignored), and the base
+    is shortened when a suffix would push the name past the folder-name limit.
+    """
+    keys = {folder_key(t) for t in taken}
     name, n = base, 2
-    while name in taken:
-        name, n = f"{base}-{n}", n + 1
+    while folder_key(name) in keys:
+        suffix = f"-{n}"
+        stem = base
+        while len((stem + suffix).encode("utf-8")) > NAME_MAX_BYTES:
+            stem = stem[:-1]
+        name, n = stem.rstrip() + suffix, n + 1
     return name
 
 

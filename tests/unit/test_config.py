@@ -225,3 +225,14 @@ def test_importing_the_config_does_not_import_torch():
     code = "import sys, regtui.config; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_app_run_names_never_share_a_folder_or_outgrow_the_limit():
+    from regtui.folder_names import NAME_MAX_BYTES, folder_name_problem
+    from regtui.tui.form import names_for_all, unique_name
+
+    assert unique_name("a", ["A"]) == "a-2"  # one folder on macOS and Windows disks
+    assert names_for_all(["run", "RUN"], []) == ["run", "RUN-2"]
+    long = "é" * (NAME_MAX_BYTES // 2)  # exactly at the limit in UTF-8
+    renamed = unique_name(long, [long])
+    assert renamed.endswith("-2") and folder_name_problem(renamed) is None
