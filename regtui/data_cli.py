@@ -48,6 +48,7 @@ def fetch(
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     from regtui.cli import fail
+    from regtui.data.download import BadURL, DownloadError
     from regtui.data.files import shown
     from regtui.data.remote import NotFetchable, check_fetchable, manual_hint
     from regtui.errors import RegtuiError
@@ -67,7 +68,7 @@ def fetch(
                               progress=lambda done, total: bar.update(task, completed=done, total=total))
         except RegtuiError as exc:  # bad --url or cache folder (2), failed transfer or archive (1)
             console.print(f"[bold red]Error:[/] {escape(str(exc))}", soft_wrap=True)
-            if not isinstance(exc, NotFetchable):
+            if isinstance(exc, (DownloadError, BadURL)):  # not for an unusable cache folder
                 console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True,
                               markup=False)
             raise typer.Exit(exc.exit_code) from None
