@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-STRIP_PIXELS = 1 << 22  # source pixels converted to RGB at once while shrinking (~16 MB RGBA)
+STRIP_PIXELS = 1 << 20  # source pixels converted to RGB at once while shrinking (4 MB as RGBA)
 
 
 def pixel_limit() -> int:
