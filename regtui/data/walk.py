@@ -58,7 +58,8 @@ class ClassWalk:
             for entry in entries:
                 linked = entry.is_symlink()
                 target = os.path.realpath(entry.path) if linked else os.path.join(real, entry.name)
-                owner = next((r for r in others if _within(target, r)), None)
+                # only a link can lead elsewhere: a plain entry lies in a folder already checked
+                owner = next((r for r in others if _within(target, r)), None) if linked else None
                 if entry.is_dir():
                     if owner is not None:
                         self._ignore(entry.path, f"leads into class folder {shown(os.path.basename(owner))}")
