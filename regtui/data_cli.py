@@ -48,8 +48,10 @@ def fetch(
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     from regtui.cli import fail
-    from regtui.data.download import DownloadError
+    from regtui.data.download import BadURL, DownloadError
+    from regtui.data.files import shown
     from regtui.data.remote import NotFetchable, check_fetchable, manual_hint
+    from regtui.errors import RegtuiError
 
     try:
         check_fetchable(name)
@@ -64,11 +66,13 @@ def fetch(
 
             path = fetch_data(name, url=url, cache=cache_dir,
                               progress=lambda done, total: bar.update(task, completed=done, total=total))
-        except DownloadError as exc:
+        except RegtuiError as exc:  # bad --url or cache folder (2), failed transfer or archive (1)
             console.print(f"[bold red]Error:[/] {escape(str(exc))}", soft_wrap=True)
-            console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True, markup=False)
-            raise typer.Exit(1) from None
+            if isinstance(exc, (DownloadError, BadURL)):  # not for an unusable cache folder
+                console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True,
+                              markup=False)
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             console.print("Interrupted; run the same command again to resume the download.")
             raise typer.Exit(130) from None
-    Console(highlight=False).print(f"{name}: ready in {path}", soft_wrap=True)
+    Console(highlight=False).print(f"{name}: ready in {shown(path)}", soft_wrap=True, markup=False)

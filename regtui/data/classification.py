@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn.functional as F
 
+from regtui.data.files import shown
 from regtui.data.images import ImageSet, from_uint8
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS
@@ -43,6 +44,24 @@ class ClassificationData:
         return int(self.x_train[0].numel())
 
 
+USES_DATA_DIR = ("folder", "cifar3")  # and every archive data set (AFHQ and its variants)
+
+
+def check_data_dir(dataset: str, data_dir: str) -> None:
+    """Raise DataError if `data_dir` is set for a data set that ignores it, or is a file."""
+    if not data_dir:
+        return
+    spec = DATASETS.get(dataset)
+    if spec is not None and dataset not in USES_DATA_DIR and spec.archive is None:
+        raise DataError(f"--data-dir (data_dir) {shown(data_dir)!r} is not used by data set "
+                        f"{dataset!r}, which is {'generated' if spec.task == 'regress' else 'built in'}; "
+                        "drop --data-dir, or use --dataset folder to train on an image folder")
+    path = Path(data_dir).expanduser()
+    if path.exists() and not path.is_dir():
+        raise DataError(f"--data-dir (data_dir) {shown(path)!r} is a file, not a folder; give the "
+                        "folder that holds one sub-folder per class")
+
+
 def load_images(cfg: RunConfig, dataset: str | None = None) -> tuple[ImageSet, str, list[str]]:
     """Load the full image set of `dataset` (default: the config's), a one-line description of
     its source, and notes for the user (e.g. skipped unreadable files)."""
@@ -52,6 +71,7 @@ def load_images(cfg: RunConfig, dataset: str | None = None) -> tuple[ImageSet, s
 
     name = dataset or cfg.dataset
     data_dir = cfg.data_dir if name == cfg.dataset else ""
+    check_data_dir(name, data_dir)
     try:
         if name == "digits":
             from regtui.data.digits import load_digits3
@@ -69,11 +89,12 @@ def load_images(cfg: RunConfig, dataset: str | None = None) -> tuple[ImageSet, s
                                 f"(needs a network), or pass --data-dir with a local copy of its "
                                 f"image folder. Without a network: {manual_hint(name)}")
             loaded = load_folder(path, cfg.image_size, strict=cfg.strict_images)
-            notes = []
+            notes = list(loaded.notes)
             if loaded.skipped:
-                shown = "; ".join(loaded.skipped[:5]) + (" ..." if len(loaded.skipped) > 5 else "")
-                notes.append(f"skipped {len(loaded.skipped)} unreadable image(s) in {path}: {shown}")
-            return loaded.images, f"image folder {path}", notes
+                shown_ = "; ".join(loaded.skipped[:5]) + (" ..." if len(loaded.skipped) > 5 else "")
+                notes.append(f"skipped {len(loaded.skipped)} unreadable image(s) in {shown(path)}: "
+                             f"{shown_}")
+            return loaded.images, f"image folder {shown(path)}", notes
     except (FolderError, DownloadError) as exc:
         raise DataError(str(exc)) from None
     raise DataError(f"dataset {name!r} has no image loader")

@@ -11,12 +11,14 @@ from __future__ import annotations
 import shutil
 import stat
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from regtui.errors import EXIT_FAILED, RegtuiError
+from regtui.data.files import reason, shown
+from regtui.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
 
 CHUNK = 1 << 16
 Progress = Callable[[int, "int | None"], None]  # (bytes so far, total bytes or None)
@@ -26,6 +28,26 @@ class DownloadError(RegtuiError, RuntimeError):
     """A download or an archive failed; the message says what happened and what to do."""
 
     exit_code = EXIT_FAILED
+
+
+class BadURL(RegtuiError, ValueError):
+    """A --url that is not a full http:// or https:// address."""
+
+    exit_code = EXIT_USAGE
+
+
+def check_url(url: str) -> None:
+    """Raise BadURL unless `url` is an http(s) address with a host (and a valid port, if any)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is what raises for "host:99999" or "host:x"
+    except ValueError as exc:
+        raise BadURL(f"--url {shown(url)!r} is not a valid address ({exc}); give a full URL such "
+                     "as https://example.org/afhq.zip") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise BadURL(f"--url {shown(url)!r} is not an http:// or https:// address with a host; give "
+                     "a full URL such as https://example.org/afhq.zip (for an archive you already "
+                     "have, see 'To get it by hand' below)")
 
 
 def download(url: str, dest: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
@@ -46,31 +68,44 @@ def download(url: str, dest: Path, progress: Progress | None = None, timeout: fl
             else "the server refused or failed; try again later or use a mirror with --url"
         raise DownloadError(f"HTTP {exc.code} {exc.reason} for {url}: {hint}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"cannot reach {url} ({reason}); no network here? Use --url with a "
+        why = getattr(exc, "reason", exc)
+        raise DownloadError(f"cannot reach {url} ({why}); no network here? Use --url with a "
                             "mirror, or download the file yourself (see the message below)") from None
-    with response:
-        resumed = have and response.status == 206
-        if not resumed:
-            have = 0
+    with response, _open_part(part, "ab" if have and response.status == 206 else "wb") as fh:
+        have = have if fh.mode == "ab" else 0
         length = response.headers.get("Content-Length")
-        total = have + int(length) if length is not None else None
+        total = have + int(length) if length is not None and length.isdigit() else None
         done = have
-        try:
-            with open(part, "ab" if resumed else "wb") as fh:
-                while chunk := response.read(CHUNK):
-                    fh.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(done, total)
-        except (OSError, urllib.error.URLError, ConnectionError) as exc:
-            raise DownloadError(f"the transfer from {url} broke off after {done:,} bytes ({exc}); "
-                                "run the same command again to resume") from None
+        while True:
+            try:
+                chunk = response.read(CHUNK)
+            except (OSError, urllib.error.URLError, ConnectionError) as exc:
+                raise DownloadError(f"the transfer from {url} broke off after {done:,} bytes ({exc}); "
+                                    "run the same command again to resume") from None
+            if not chunk:
+                break
+            try:
+                fh.write(chunk)
+            except OSError as exc:  # disk full, quota: the .part is kept for a resume
+                raise DownloadError(f"cannot write {shown(part)}: {reason(exc)}; free some space "
+                                    "and run the same command again to resume") from None
+            done += len(chunk)
+            if progress:
+                progress(done, total)
     if total is not None and done < total:
         raise DownloadError(f"the transfer from {url} was cut off at {done:,} of {total:,} bytes; "
                             "run the same command again to resume")
     part.replace(dest)
     return dest
+
+
+def _open_part(part: Path, mode: str):
+    """Open the .part file, turning an OSError into a DownloadError that names it."""
+    try:
+        return open(part, mode)
+    except OSError as exc:
+        raise DownloadError(f"cannot write {shown(part)}: {reason(exc)}; set --cache-dir or "
+                            "REGTUI_CACHE_DIR to a writable folder") from None
 
 
 def _is_link(info: zipfile.ZipInfo) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from regtui.data.cache import cache_dir
-from regtui.data.download import DownloadError, Progress, download, extract_zip
+from regtui.data.download import DownloadError, Progress, check_url, download, extract_zip
+from regtui.data.files import CACHE_FIX, reason, shown, writable_folder
 from regtui.data.sources import DATASETS
 from regtui.errors import RegtuiError
 
@@ -54,24 +55,39 @@ def manual_hint(name: str, cache: str | Path | None = None) -> str:
 
 def fetch(name: str, url: str | None = None, cache: str | Path | None = None,
           progress: Progress | None = None) -> Path:
-    """Download and extract data set `name` into the cache (no-op if present); return its folder."""
+    """Download and extract data set `name` into the cache (no-op if present); return its folder.
+
+    Bad input (an unknown name, a URL that is not http(s), a cache folder that is a file or
+    not writable) raises a RegtuiError with exit code 2 before anything is fetched; a failed
+    transfer, a bad archive or a disk error while writing raises DownloadError (exit code 1).
+    """
     check_fetchable(name)
     spec = DATASETS[name]
+    if url is not None:
+        if name == "cifar3":
+            raise NotFetchable("--url is not used for cifar3: torchvision downloads CIFAR-10 from "
+                               "its own address; drop --url")
+        check_url(url)
+    root = writable_folder(cache_dir(cache), "the data cache folder")
     if name == "cifar3":
         return _fetch_cifar(cache)
     existing = local_path(name, cache=cache)
     if existing is not None and url is None:
         return existing
-    root = cache_dir(cache)
     archive = root / "downloads" / spec.archive.filename
-    if not archive.exists():
-        download(url or spec.archive.url, archive, progress)
     try:
-        extract_zip(archive, root / name, spec.archive.train_dir)
-    except DownloadError:
-        archive.unlink(missing_ok=True)  # never keep a bad archive that a later fetch would trust
-        raise
-    archive.unlink()  # the extracted folder is what is used; keep the disk tidy
+        if not archive.exists():
+            download(url or spec.archive.url, archive, progress)
+        try:
+            extract_zip(archive, root / name, spec.archive.train_dir)
+        except DownloadError:
+            archive.unlink(missing_ok=True)  # never keep a bad archive that a later fetch would trust
+            raise
+        archive.unlink()  # the extracted folder is what is used; keep the disk tidy
+    except OSError as exc:  # disk full, permissions changed under us, a file in the way...
+        where = shown(exc.filename) if exc.filename else shown(root)
+        raise DownloadError(f"cannot write {where}: {reason(exc)}; free some space or {CACHE_FIX}") \
+            from None
     return root / name / spec.archive.train_dir
 
 

@@ -175,3 +175,65 @@ def test_cifar_without_network_or_data_is_explained(tmp_path, monkeypatch):
     run = CliRunner().invoke(app, ["run", "cifar-memorization", "--cache-dir", str(tmp_path),
                                    "--out", str(tmp_path / "runs")])
     assert run.exit_code == 2 and "regtui data fetch cifar3" in run.output
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://x/afhq.zip", "http://[::1", "file:///etc/passwd",
+                                 "http://", "https://host:99999/a.zip", "javascript:alert(1)"])
+def test_cli_fetch_refuses_a_malformed_url_with_exit_2(tmp_path, url):
+    result = CliRunner().invoke(app, ["data", "fetch", "afhq", "--url", url,
+                                      "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 2, result.output
+    assert "--url" in result.output and "https://" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "cache").exists()  # refused before anything was written
+
+
+def test_cli_fetch_refuses_url_for_cifar(tmp_path):
+    result = CliRunner().invoke(app, ["data", "fetch", "cifar3", "--url", "https://x/y",
+                                      "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "--url is not used for cifar3" in result.output
+
+
+def test_cli_fetch_into_a_cache_that_is_a_file_or_read_only_says_so(server, afhq_zip, tmp_path,
+                                                                    monkeypatch):
+    server.files["/afhq.zip"] = afhq_zip
+    url = ["--url", f"{server.base}/afhq.zip"]
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    runner = CliRunner()
+    as_option = runner.invoke(app, ["data", "fetch", "afhq", *url, "--cache-dir", str(blocker)])
+    assert as_option.exit_code == 2, as_option.output
+    assert f"{blocker} is a file, not a folder" in as_option.output and "--cache-dir" in as_option.output
+    monkeypatch.setenv("REGTUI_CACHE_DIR", str(blocker / "sub"))
+    as_env = runner.invoke(app, ["data", "fetch", "afhq", *url])
+    assert as_env.exit_code == 2 and "part of that path is a file" in as_env.output
+    assert "Traceback" not in as_option.output + as_env.output and blocker.read_text() == "keep me"
+
+    def read_only(*args, **kwargs):  # what a read-only folder does (root ignores chmod)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("regtui.data.files.tempfile.mkstemp", read_only)
+    monkeypatch.setenv("REGTUI_CACHE_DIR", str(tmp_path / "ro"))
+    denied = runner.invoke(app, ["data", "fetch", "afhq", *url])
+    assert denied.exit_code == 2, denied.output
+    assert f"cannot write to the data cache folder {tmp_path / 'ro'}: Permission denied" in denied.output
+    assert len(server.requests) == 0  # nothing was downloaded
+
+
+def test_a_disk_error_during_the_transfer_names_the_file_and_exits_1(server, afhq_zip, tmp_path,
+                                                                     monkeypatch):
+    import builtins
+
+    server.files["/afhq.zip"] = afhq_zip
+    real_open = builtins.open
+
+    def full_disk(path, mode="r", *args, **kwargs):
+        if str(path).endswith(".part"):
+            raise OSError(28, "No space left on device")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", full_disk)
+    result = CliRunner().invoke(app, ["data", "fetch", "afhq", "--url", f"{server.base}/afhq.zip",
+                                      "--cache-dir", str(tmp_path / "cache")])
+    assert result.exit_code == 1, result.output
+    assert "afhq.zip.part: No space left on device" in result.output and "Traceback" not in result.output

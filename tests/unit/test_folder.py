@@ -116,3 +116,33 @@ def test_cli_run_on_a_folder_and_on_a_missing_one(folder, tmp_path, monkeypatch)
     assert "Traceback" not in missing.output + strict.output
     not_fetched = runner.invoke(app, ["run", "quick", "--dataset", "afhq", "--out", str(tmp_path / "r")])
     assert not_fetched.exit_code == 2 and "regtui data fetch afhq" in not_fetched.output
+
+
+def test_data_dir_that_is_a_file_or_unused_is_named(folder, tmp_path, monkeypatch):
+    from regtui.data.classification import check_data_dir
+
+    monkeypatch.setenv("REGTUI_CACHE_DIR", str(tmp_path / "c"))
+    runner = CliRunner()
+    base = ["run", "quick", "--epochs", "1", "--device", "cpu", "--out", str(tmp_path / "runs")]
+    a_file = runner.invoke(app, [*base, "--dataset", "folder", "--data-dir", "/etc/passwd"])
+    assert a_file.exit_code == 2 and "/etc/passwd' is a file, not a folder" in a_file.output
+    unused = runner.invoke(app, [*base, "--dataset", "digits", "--data-dir", str(folder)])
+    assert unused.exit_code == 2, unused.output
+    assert "is not used by data set 'digits'" in unused.output and str(folder) in unused.output
+    assert "Traceback" not in a_file.output + unused.output
+    with pytest.raises(DataError, match="not used by data set 'toy'"):
+        check_data_dir("toy", str(folder))  # for the config's validation; toy loads no images
+    check_data_dir("afhq", str(folder))  # a local copy of a download: fine
+
+
+def test_an_unreadable_image_folder_names_the_path(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    folder = make_image_folder(tmp_path / "imgs")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    with pytest.raises(FolderError, match=f"cannot read the image folder {folder}: Permission denied"):
+        scan(folder)
