@@ -142,6 +142,12 @@ class RunConfig(BaseModel):
         if self.dataset == "folder" and not self.data_dir:
             raise PydanticCustomError("combination", "{message}", {"message": (
                 "dataset 'folder' needs data_dir (an image folder with one sub-folder per class)")})
+        from regtui.data.classification import DataError, check_data_dir  # torch: only when run
+
+        try:
+            check_data_dir(self.dataset, self.data_dir)  # a file, or a data set that ignores it
+        except DataError as exc:
+            raise PydanticCustomError("combination", "{message}", {"message": str(exc)}) from None
         data_task = _registry("dataset")[self.dataset].task
         if self.task != data_task:
             fits = [m for m, s in _registry("model").items() if s.task == data_task]

@@ -157,3 +157,14 @@ def test_every_setting_option_reaches_the_runs(tmp_path):
         assert (cfg["shuffle"], cfg["min_delta"], cfg["restore_best"], cfg["snapshot_every"],
                 cfg["strict_images"], cfg["image_size"], cfg["optimizer"]) == \
             (True, 0.5, False, 7, True, 8, "adam")
+
+
+def test_data_dir_on_the_toy_data_is_refused_before_anything_is_written(tmp_path):
+    from typer.testing import CliRunner
+
+    from regtui.cli import app
+
+    result = CliRunner().invoke(app, ["run", "overfitting", "--data-dir", str(tmp_path),
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "not used by data set 'toy'" in result.output
+    assert not (tmp_path / "out").exists()
