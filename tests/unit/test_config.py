@@ -205,7 +205,7 @@ def test_configs_are_frozen_and_hashable():
 
 
 def test_text_with_quotes_and_control_characters_round_trips_through_toml(tmp_path):
-    cfg = from_mapping({"name": "x", "data_dir": 'a "b" \\c\nd\te\x7f'}, "t")
+    cfg = from_mapping({"name": "x", "dataset": "folder", "data_dir": 'a "b" \\c\nd\te\x7f'}, "t")
     path = write(tmp_path, config_to_toml(cfg, 'line 1\nline "2"\x01'))
     again = load_preset(path)
     assert again.runs == (cfg,) and again.description == 'line 1\nline "2"\x01'
