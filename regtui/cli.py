@@ -62,6 +62,9 @@ def run(
     lr: Annotated[float | None, typer.Option(help="Learning rate.")] = None,
     momentum: Annotated[float | None, typer.Option(help="SGD momentum.")] = None,
     optimizer: Annotated[str | None, typer.Option(help="sgd or adam.")] = None,
+    fused: Annotated[bool, typer.Option("--fused", help="Adam with fused kernels: ~1.4x faster "
+                                        "on the toy net on CPU, but the numbers no longer "
+                                        "equal the reference's.")] = False,
     batch_size: Annotated[int | None, typer.Option(help="Training batch size.")] = None,
     model: Annotated[str | None, typer.Option(help="animal_net, big_animal_net or net (toy).")] = None,
     dataset: Annotated[str | None, typer.Option(help="Data set (see [b]regtui data list[/]).")] = None,
@@ -103,6 +106,8 @@ def run(
         overrides["data_dir"] = str(data_dir)
     if strict:
         overrides["strict_images"] = True
+    if fused:
+        overrides["fused"] = True
     if cache_dir is not None:
         import os
 

@@ -41,6 +41,8 @@ class RunConfig:
     optimizer: str = _f("sgd", "optimizer", choices=("sgd", "adam"))
     lr: float = _f(5e-3, "learning rate", low=0.0, high=10.0, low_open=True)
     momentum: float = _f(0.9, "SGD momentum (ignored by Adam)", low=0.0, high=1.0)
+    fused: bool = _f(False, "Adam: fused kernels, ~1.4x faster on the toy net on CPU; opt-in "
+                            "because they change the numbers (no longer the reference's)")
     batch_size: int = _f(128, "training batch size; 100 images fit in one batch", low=1)
     shuffle: bool = _f(False, "reshuffle training batches every epoch (the reference does not)")
     epochs: int = _f(200, "maximum number of epochs (steps for the toy regression)", low=1)
