@@ -78,7 +78,8 @@ def run(
                                                            help="Force early stopping on or off.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed for split, label noise and weights.")] = None,
     device: Annotated[str | None, typer.Option(help="auto (CUDA if present), cpu, cuda, cuda:N.")] = None,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).",
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: the cores "
+                                                     "idle at start, at least 1; see README, Speed).",
                                                 min=1)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="An unreadable image is an error "
                                                           "(default: skipped and named).")] = False,
@@ -116,10 +117,9 @@ def run(
         os.environ[ENV_VAR] = str(cache_dir)
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
-    if threads is not None:
-        import torch
+    from regtui.threads import set_threads
 
-        torch.set_num_threads(threads)
+    set_threads(threads)
     try:
         loaded = load_preset(preset, overrides)
         code = run_session(loaded, out, json_out, plot)
@@ -175,9 +175,9 @@ def tui(
                                                  help="Quit when the preset's runs end (demos).")] = False,
     exit_delay: Annotated[float, typer.Option(help="Seconds the final screen stays up with "
                                                    "--exit-when-done.", min=0)] = 2.0,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: one "
-                                                     "fewer than cores, leaving one to the UI).",
-                                                min=1)] = None,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: the cores "
+                                                     "idle at start minus one for the UI, at "
+                                                     "least 1).", min=1)] = None,
 ) -> None:
     """Open the interactive app: choose data, labels, model and settings; watch it train.
 
@@ -194,5 +194,8 @@ def tui(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; OpenMP's wait policy must be set before torch is imported."""
+    from regtui.threads import configure_openmp
+
+    configure_openmp()
     app()
