@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,12 +26,14 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tests/
 from regtui.config import from_mapping
 from regtui.data.digits import load_digits3
 from regtui.engine import Trainer
 from regtui.models import BigAnimalNet
 from regtui.norms import squared_norms
 from regtui.seeding import set_seed
+from tests import reference_code as ref
 
 SEED = 2021
 
@@ -49,38 +52,9 @@ def write_image_folder(root: Path) -> Path:
 
 
 def reference_run(folder: Path, epochs: int, device: str) -> float:
-    """The tutorial's code path, as written there (ImageFolder + DataLoader, 2 workers)."""
+    """The tutorial's code path, as written there (ImageFolder + DataLoader, 2 workers, main())."""
     from torchvision import transforms
     from torchvision.datasets import ImageFolder
-
-    def seed_worker(worker_id: int) -> None:
-        import random
-
-        import numpy as np
-
-        s = torch.initial_seed() % 2**32
-        np.random.seed(s)
-        random.seed(s)
-
-    def calculate_frobenius_norm(model):
-        norm, ws, labels = 0.0, [], []
-        for name, parameters in model.named_parameters():
-            p = torch.sum(parameters**2)
-            norm += p
-            ws.append((p**0.5).cpu().detach().numpy())
-            labels.append(name)
-        return (norm**0.5).cpu().detach().numpy(), ws, labels
-
-    def test(model, loader):
-        model.eval()
-        correct = 0
-        with torch.no_grad():
-            for data, target in loader:
-                data, target = data.to(device), target.to(device)
-                output = model(data)
-                pred = output.argmax(dim=1, keepdim=True)
-                correct += pred.eq(target.view_as(pred)).sum().item()
-        return 100.0 * correct / len(loader.dataset)
 
     start = time.perf_counter()
     transform = transforms.Compose([transforms.ToTensor(),
@@ -89,23 +63,12 @@ def reference_run(folder: Path, epochs: int, device: str) -> float:
     g = torch.Generator()
     g.manual_seed(SEED)
     train, val, _ = torch.utils.data.random_split(dataset, [100, 100, len(dataset) - 200], generator=g)
-    kw = dict(num_workers=2, worker_init_fn=seed_worker, generator=g)
+    kw = dict(num_workers=2, worker_init_fn=ref.seed_worker, generator=g)
     train_loader = torch.utils.data.DataLoader(train, batch_size=128, **kw)
     val_loader = torch.utils.data.DataLoader(val, batch_size=1000, **kw)
-    set_seed(SEED)
-    model = BigAnimalNet().to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=5e-3, momentum=0.9)
-    for _ in range(epochs):
-        model.train()
-        for data, target in train_loader:
-            data, target = data.to(device), target.to(device)
-            optimizer.zero_grad()
-            loss = F.nll_loss(model(data), target)
-            loss.backward()
-            optimizer.step()
-        test(model, train_loader)
-        test(model, val_loader)
-        calculate_frobenius_norm(model)
+    ref.set_seed(SEED)
+    ref.main({"epochs": epochs, "lr": 5e-3, "momentum": 0.9, "device": device},
+             ref.BigAnimalNet(), train_loader, val_loader)
     return time.perf_counter() - start
 
 

@@ -85,6 +85,7 @@ def run(
     optimizer: Annotated[str | None, typer.Option(help=_help("optimizer"))] = None,
     lr: Annotated[float | None, typer.Option(help=_help("lr"))] = None,
     momentum: Annotated[float | None, typer.Option(help=_help("momentum"))] = None,
+    fused: Annotated[bool | None, typer.Option("--fused/--no-fused", help=_help("fused"))] = None,
     batch_size: Annotated[int | None, typer.Option(help=_help("batch_size"))] = None,
     shuffle: Annotated[bool | None, typer.Option("--shuffle/--no-shuffle", help=_help("shuffle"))] = None,
     epochs: Annotated[int | None, typer.Option(help=_help("epochs"))] = None,
@@ -98,7 +99,8 @@ def run(
     seed: Annotated[int | None, typer.Option(help=_help("seed"))] = None,
     device: Annotated[str | None, typer.Option(help=_help("device"))] = None,
     snapshot_every: Annotated[int | None, typer.Option(help=_help("snapshot_every"))] = None,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).",
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: the cores "
+                                                     "idle at start, at least 1; see README, Speed).",
                                                 min=1, max=1024)] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
                                                         "$REGTUI_CACHE_DIR or the user cache).")] = None,
@@ -127,10 +129,9 @@ def run(
         os.environ[ENV_VAR] = str(cache_dir)
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
-    if threads is not None:
-        import torch
+    from regtui.threads import set_threads
 
-        torch.set_num_threads(threads)
+    set_threads(threads)
     try:
         loaded = load_preset(preset, overrides)
         code = run_session(loaded, out, json_out, plot)
@@ -190,9 +191,9 @@ def tui(
                                                  help="Quit when the preset's runs end (demos).")] = False,
     exit_delay: Annotated[float, typer.Option(help="Seconds the final screen stays up with "
                                                    "--exit-when-done.", min=0)] = 2.0,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: one "
-                                                     "fewer than cores, leaving one to the UI).",
-                                                min=1)] = None,
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: the cores "
+                                                     "idle at start minus one for the UI, at "
+                                                     "least 1).", min=1)] = None,
 ) -> None:
     """Open the interactive app: choose data, labels, model and settings; watch it train.
 
@@ -209,5 +210,8 @@ def tui(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point; OpenMP's wait policy must be set before torch is imported."""
+    from regtui.threads import configure_openmp
+
+    configure_openmp()
     app()

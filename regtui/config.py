@@ -117,6 +117,8 @@ class RunConfig(BaseModel):
     optimizer: Literal["sgd", "adam"] = Field("sgd", description="Optimizer: sgd or adam.")
     lr: float = Field(5e-3, gt=0.0, le=10.0, description="Learning rate.")
     momentum: Share = Field(0.9, description="SGD momentum (ignored by Adam).")
+    fused: bool = Field(False, description="Adam with fused kernels: ~1.4x faster on the toy net on "
+                        "CPU, but the numbers no longer equal the reference's (opt-in).")
     batch_size: Count = Field(128, description="Training batch size; 100 images fit in one batch.")
     shuffle: bool = Field(False, description="Reshuffle training batches every epoch (the "
                           "reference does not).")

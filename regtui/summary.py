@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from regtui.engine.reports import STOP_REASONS, RunResult
+from regtui.engine.reports import STOP_REASONS, EpochReport, RunResult
 
 
 def _acc(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+def _numbers(r: EpochReport | None) -> dict[str, Any]:
+    return {"train_acc": _acc(r.train_acc) if r else None, "val_acc": _acc(r.val_acc) if r else None,
+            "train_loss": r.train_loss if r else None, "val_loss": r.val_loss if r else None}
+
+
 def summarize(result: RunResult) -> dict[str, Any]:
-    """Everything a reader of a finished run wants, JSON-serializable."""
-    info, last, best = result.info, result.last, result.best
-    after = last.layer_norms if last else info.initial_norms
+    """Everything a reader of a finished run wants, JSON-serializable.
+
+    `final` is the last epoch trained (the weights in final.pt). With early stopping and
+    restore_best, the model ends with the best epoch's weights instead: `restored` then holds
+    that epoch's numbers, and the "after" norms are the restored weights' norms
+    (`norms.after_epoch` says which epoch they belong to).
+    """
+    info, last, best, end = result.info, result.last, result.best, result.end_weights
+    after = end.layer_norms if end else info.initial_norms
     layers = [
         {"name": li.name, "shape": list(li.shape), "params": li.numel,
          "norm_before": b, "norm_after": a}
@@ -33,12 +44,8 @@ def summarize(result: RunResult) -> dict[str, Any]:
         "interrupted": result.stop_reason == "interrupted",
         "restored_best": result.restored_best,
         "wall_time_s": round(result.wall_time, 4),
-        "final": {
-            "train_acc": _acc(last.train_acc) if last else None,
-            "val_acc": _acc(last.val_acc) if last else None,
-            "train_loss": last.train_loss if last else None,
-            "val_loss": last.val_loss if last else None,
-        },
+        "final": _numbers(last),
+        "restored": {"epoch": end.epoch, **_numbers(end)} if result.restored_best and end else None,
         "best": {
             "epoch": best.epoch if best else None,
             "train_acc": _acc(best.train_acc) if best else None,
@@ -46,7 +53,8 @@ def summarize(result: RunResult) -> dict[str, Any]:
         },
         "norms": {
             "total_before": info.initial_total,
-            "total_after": last.total_norm if last else info.initial_total,
+            "total_after": end.total_norm if end else info.initial_total,
+            "after_epoch": end.epoch if end else 0,
             "layers": layers,
         },
     }

@@ -1,9 +1,17 @@
-"""Shared test settings: CPU only, two torch threads, no network."""
+"""Shared test settings: CPU only, one sleeping torch thread, no network."""
+
+import os
+
+# As regtui's own entry point does: idle OpenMP threads sleep instead of spinning, so a busy
+# machine (CI beside other jobs) does not stall the suite. Must precede the torch import.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import pytest
 import torch
 
-torch.set_num_threads(2)
+# The models are tiny: one thread is as fast as two on a quiet machine and far faster on a
+# loaded one, and the numbers do not depend on how busy the neighbours are.
+torch.set_num_threads(1)
 
 
 @pytest.fixture

@@ -89,6 +89,11 @@ class RunResult:
         return self.history[-1] if self.history else None
 
     @property
+    def end_weights(self) -> EpochReport | None:
+        """The epoch whose weights the model ends with: the best one when they were restored."""
+        return self.best if self.restored_best else self.last
+
+    @property
     def best(self) -> EpochReport | None:
         """The epoch with the best validation accuracy (classification), if any."""
         last = self.last

@@ -17,7 +17,7 @@ from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from regtui.headless.charts import accuracy_chart, toy_charts
 from regtui.headless.printers import LogPrinter, TtyPrinter
 from regtui.headless.runner import Outcome, run_preset
-from regtui.headless.tables import layer_table, summary_table
+from regtui.headless.tables import end_label, layer_table, summary_table
 from regtui.presets import Preset
 from regtui.summary import summarize
 
@@ -79,9 +79,9 @@ def _report(console: Console, outcome: Outcome, plot: bool) -> None:
     console.print(summary_table(results, ascii_only=plain))
     for res in results:
         info = res.info
-        console.print(layer_table(info.layers, info.initial_norms, res.last.layer_norms,
+        console.print(layer_table(info.layers, info.initial_norms, res.end_weights.layer_norms,
                                   title=f"{info.config.name}: Frobenius norm per layer",
-                                  ascii_only=plain))
+                                  ascii_only=plain, after_label=end_label(res)))
     if plot:
         width = max(40, min(console.width, 120))
         charts = toy_charts(results[0], width) if task_of(results[0].info.config).has_curve \

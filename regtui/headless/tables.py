@@ -39,23 +39,35 @@ def summary_table(results: list[RunResult], ascii_only: bool = False) -> Table:
             changed = "-" if info.label_changed is None else f"{100 * info.label_changed:.0f}%"
             row += [_pct(last.train_acc if last else None), _pct(last.val_acc if last else None),
                     f"{best.val_acc:.1f}% ({best.epoch})" if best else "-", changed]
-        end = last.total_norm if last else info.initial_total
-        row += [f"{info.initial_total:.3f} -> {end:.3f}", f"{res.wall_time:.1f}s"]
+        end = res.end_weights
+        norms = f"{info.initial_total:.3f} -> {end.total_norm if end else info.initial_total:.3f}"
+        if res.restored_best and end:
+            norms += f" ({end_label(res)})"
+        row += [norms, f"{res.wall_time:.1f}s"]
         t.add_row(*row)
     return t
 
 
+def end_label(result: RunResult) -> str:
+    """What the run's end weights are: "end", or "restored (epoch N)" after early stopping."""
+    end = result.end_weights
+    return f"restored (epoch {end.epoch})" if result.restored_best and end else "end"
+
+
 def layer_table(layers: tuple[LayerInfo, ...], before: tuple[float, ...],
                 after: tuple[float, ...] | None = None, title: str = "",
-                ascii_only: bool = False) -> Table:
-    """Per parameter tensor: shape, size and Frobenius norm (and its change when `after` is given)."""
+                ascii_only: bool = False, after_label: str = "end") -> Table:
+    """Per parameter tensor: shape, size and Frobenius norm (and its change when `after` is given).
+
+    `after_label` heads the after column, e.g. "restored (epoch 71)" for restored weights.
+    """
     t = Table(title=title or None, box=box.ASCII2 if ascii_only else box.ROUNDED)
     t.add_column("layer")
     t.add_column("shape")
     t.add_column("params", justify="right")
     t.add_column("norm" if after is None else "start", justify="right")
     if after is not None:
-        t.add_column("end", justify="right")
+        t.add_column(after_label, justify="right")
         t.add_column("change", justify="right")
     *rows, total = layer_rows(layers, before, after)
     for row in rows:

@@ -6,16 +6,14 @@ from __future__ import annotations
 def leave_a_core_for_the_ui(threads: int | None = None) -> int:
     """Set torch's CPU threads for training inside the app and return the number.
 
-    By default one core fewer than torch would use: the UI thread needs a core to draw,
+    By default the idle cores minus one (at least 1): the UI thread needs a core to draw,
     and torch's parallel CPU kernels stall on a busy core. Measured on 2 cores (benchmarks/
     bench_tui.py): 2 threads in the app trained 1.8x slower than headless even with no
     drawing at all; 1 thread, 1.05x.
     """
-    import torch
+    from regtui.threads import set_threads
 
-    n = threads if threads else max(1, torch.get_num_threads() - 1)
-    torch.set_num_threads(n)
-    return n
+    return set_threads(threads, reserve=1)
 
 
 def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay: float = 2.0,

@@ -58,8 +58,10 @@ class LiveView(Vertical):
         """Repaint charts, table, legend and status (called by the app's frame clock)."""
         for chart in self.query("#charts > *"):
             chart.redraw(runs)
+        restored = bool(current and current.result and current.result.restored_best)
         self.query_one(NormTable).show(current.info if current else self.preview,
-                                       current.last if current else None)
+                                       current.result.end_weights if restored else
+                                       current.last if current else None, restored)
         self.query_one("#legend", Static).update(legend(runs, self.kind), layout=False)
         self.draw_status(preset, current, message)
 

@@ -16,13 +16,17 @@ NARROW_TABLE = 58  # below this width the shape column goes and counts are abbre
 
 
 def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80,
-               total_only: bool = False) -> Table:
+               total_only: bool = False, restored: bool = False) -> Table:
     """A rich Table of `info`'s layers with the norms of `report` (None: the starting norms).
+
+    `restored`: `report` is the best epoch whose weights early stopping restored; the "now"
+    column is then headed "restored" (the status line names the epoch).
 
     Narrower than NARROW_TABLE columns, it drops the shape column so names and norms stay whole.
     """
     short = width < NARROW_TABLE
-    columns = [c for c in COLUMNS if not (short and c == "shape")]
+    columns = [("restored" if restored and c == "now" else c) for c in COLUMNS
+               if not (short and c == "shape")]
     table = Table(*columns, box=None, pad_edge=False, expand=True, show_edge=False,
                   header_style="bold underline", padding=(0, 1))
     for col in table.columns[1:] if short else table.columns[2:]:
@@ -42,7 +46,7 @@ class NormTable(Budgeted, Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(norm_table(None, None), **kwargs)
-        self._last: tuple[RunInfo | None, EpochReport | None] = (None, None)
+        self._last: tuple[RunInfo | None, EpochReport | None, bool] = (None, None, False)
         self._shown_info: RunInfo | None = None
         self.total_only = False
 
@@ -52,13 +56,16 @@ class NormTable(Budgeted, Static):
             self.total_only, self._shown_info = on, None  # None: the next show relayouts
             self.show(*self._last)
 
-    def show(self, info: RunInfo | None, report: EpochReport | None) -> None:
-        """Display `info`'s layers with the norms of `report` (None: the starting norms)."""
+    def show(self, info: RunInfo | None, report: EpochReport | None, restored: bool = False) -> None:
+        """Display `info`'s layers with the norms of `report` (None: the starting norms);
+        `restored` labels them as the best epoch's restored weights."""
         # Same model, same rows: only a new run (new layers) can change the table's height.
         relayout = info is not self._shown_info
         self._shown_info = info
-        self._last = (info, report)
-        self.update(norm_table(info, report, self.size.width or 80, self.total_only), layout=relayout)
+        self._last = (info, report, restored)
+        self.update(norm_table(info, report, self.size.width or 80, self.total_only, restored),
+                    layout=relayout)
 
     def on_resize(self) -> None:
-        self.update(norm_table(*self._last, self.size.width, self.total_only))
+        info, report, restored = self._last
+        self.update(norm_table(info, report, self.size.width, self.total_only, restored))
