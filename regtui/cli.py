@@ -60,6 +60,7 @@ def main_callback(
 # option below whose help is the setting's own description (test_cli checks both).
 PRESET_ONLY = {
     "name",  # names one run; an override applies to every run, which would then share a folder
+    "group",  # set on seed members by regtui.seeds; by hand only to pool runs in a preset
 }
 
 
@@ -98,6 +99,10 @@ def run(
     seed: Annotated[int | None, typer.Option(help=_help("seed"))] = None,
     device: Annotated[str | None, typer.Option(help=_help("device"))] = None,
     snapshot_every: Annotated[int | None, typer.Option(help=_help("snapshot_every"))] = None,
+    inputs: Annotated[str | None, typer.Option(help=_help("inputs"))] = None,
+    seeds: Annotated[str | None, typer.Option(help=_help("seeds", "Comma-separated, e.g. "
+                                                               "2021,1,2."))] = None,
+    repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: torch's).",
                                                 min=1, max=1024)] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
@@ -127,6 +132,10 @@ def run(
         os.environ[ENV_VAR] = str(cache_dir)
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
+    try:
+        overrides.update(seed_overrides(seeds, repeats))
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
     if threads is not None:
         import torch
 
@@ -139,6 +148,24 @@ def run(
     except OSError as exc:
         raise fail(f"{exc}", EXIT_FAILED) from None
     raise typer.Exit(code)
+
+
+def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
+    """--seeds "2021,1,2" / --repeats N as settings; either one replaces the preset's other."""
+    from regtui.config import ConfigError
+
+    if seeds is not None and repeats is not None:
+        raise ConfigError("command line: give --seeds or --repeats, not both")
+    if repeats is not None:
+        return {"repeats": repeats, "seeds": ()}
+    if seeds is None:
+        return {}
+    try:
+        values = tuple(int(s) for s in seeds.split(","))
+    except ValueError:
+        raise ConfigError(f"command line: --seeds must be comma-separated integers, e.g. "
+                          f"2021,1,2; got {seeds!r}") from None
+    return {"seeds": check_value("seeds", values, "command line"), "repeats": 1}
 
 
 @app.command()

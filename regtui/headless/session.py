@@ -12,9 +12,12 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from regtui.aggregate import has_groups
+from regtui.engine import RunResult
 from regtui.engine.tasks import task_of
 from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from regtui.headless.charts import accuracy_chart, toy_charts
+from regtui.headless.groups import group_summaries, report_groups
 from regtui.headless.printers import LogPrinter, TtyPrinter
 from regtui.headless.runner import Outcome, run_preset
 from regtui.headless.tables import layer_table, summary_table
@@ -56,7 +59,8 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
         doc = {"preset": preset.name, "description": preset.description,
                "run_dir": str(outcome.session_dir) if outcome.session_dir else None,
                "interrupted": outcome.interrupted,
-               "runs": [summarize(r) for r in outcome.results]}
+               "runs": [summarize(r) for r in outcome.results],
+               "groups": group_summaries(outcome.results)}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     if outcome.interrupted:
         where = f"saved in {outcome.session_dir}" if outcome.session_dir else "nothing had finished yet"
@@ -77,6 +81,16 @@ def _report(console: Console, outcome: Outcome, plot: bool) -> None:
         return
     plain = not console.is_terminal
     console.print(summary_table(results, ascii_only=plain))
+    if has_groups(results):
+        report_groups(console, results, plot)
+    else:
+        _report_runs(console, results, plot)
+    console.print(f"Run folder: {outcome.session_dir}", markup=False)
+
+
+def _report_runs(console: Console, results: list[RunResult], plot: bool) -> None:
+    """Per run: its per-layer norm table; on a terminal, the accuracy (or toy) charts."""
+    plain = not console.is_terminal
     for res in results:
         info = res.info
         console.print(layer_table(info.layers, info.initial_norms, res.last.layer_norms,
@@ -88,4 +102,3 @@ def _report(console: Console, outcome: Outcome, plot: bool) -> None:
             else [accuracy_chart(results, width)]
         for chart in charts:
             console.print(Text.from_ansi(chart))
-    console.print(f"Run folder: {outcome.session_dir}", markup=False)
