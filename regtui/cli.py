@@ -150,6 +150,48 @@ def run(
     raise typer.Exit(code)
 
 
+@app.command()
+def sweep(
+    preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
+    grid: Annotated[list[str], typer.Option(
+        "--grid", help="key=v1,v2,... over any setting; repeat for more keys (their cartesian "
+                       "product runs). One value sets a setting for every run, e.g. epochs=20.")],
+    seeds: Annotated[str | None, typer.Option(help=_help("seeds", "Comma-separated."))] = None,
+    repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
+    ray: Annotated[str | None, typer.Option(
+        help="Train the runs as Ray tasks, one CPU (or GPU) share each: 'auto' (the cluster in "
+             "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui[ray]'."
+    )] = None,
+    out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
+    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
+                                                          "(progress goes to stderr).")] = False,
+    plot: Annotated[bool | None, typer.Option("--plot/--no-plot",
+                                                 help="Charts at the end (default: on a terminal).")] = None,
+) -> None:
+    """Run a preset over a grid of settings (and seeds): one run folder per grid point and seed.
+
+    Runs are named after their grid values (e.g. true-lr0.001); values are checked like preset
+    values before anything trains. With seeds, the tables give mean ± sd per grid point.
+    """
+    from regtui.headless.session import run_session
+    from regtui.presets import load_preset
+    from regtui.sweep import parse_grid
+
+    try:
+        loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
+        execute = None
+        if ray is not None:
+            from regtui.engine.ray_exec import ray_executor
+
+            execute = ray_executor(ray)
+        code = run_session(loaded, out, json_out, plot, execute=execute)
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    except OSError as exc:
+        raise fail(f"{exc}", EXIT_FAILED) from None
+    raise typer.Exit(code)
+
+
 def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
     """--seeds "2021,1,2" / --repeats N as settings; either one replaces the preset's other."""
     from regtui.config import ConfigError

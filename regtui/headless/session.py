@@ -14,12 +14,13 @@ from rich.text import Text
 
 from regtui.aggregate import has_groups
 from regtui.engine import RunResult
+from regtui.engine.runs import run_all
 from regtui.engine.tasks import task_of
 from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from regtui.headless.charts import accuracy_chart, toy_charts
 from regtui.headless.groups import group_summaries, report_groups
 from regtui.headless.printers import LogPrinter, TtyPrinter
-from regtui.headless.runner import Outcome, run_preset
+from regtui.headless.runner import Executor, Outcome, run_preset
 from regtui.headless.tables import layer_table, summary_table
 from regtui.presets import Preset
 from regtui.summary import summarize
@@ -43,7 +44,8 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None) -> int:
+def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None,
+                execute: Executor | None = None) -> int:
     """Run a preset headless and report; return the process exit code (0, or 130 if interrupted)."""
     # With --json, stdout carries only the JSON document; people read stderr.
     console = Console(stderr=as_json, highlight=False)
@@ -53,7 +55,7 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
     printer = TtyPrinter(console) if tty else LogPrinter(console)
     console.print(f"{preset.name}: {preset.description}", markup=False)
     with sigterm_as_interrupt(), (printer if tty else contextlib.nullcontext()):
-        outcome = run_preset(preset, out_root, printer)
+        outcome = run_preset(preset, out_root, printer, execute=execute or run_all)
     _report(console, outcome, plot if plot is not None else tty)
     if as_json:
         doc = {"preset": preset.name, "description": preset.description,
