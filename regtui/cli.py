@@ -64,6 +64,14 @@ PRESET_ONLY = {
 }
 
 
+# Options shared by `run` and `sweep`.
+OutOption = Annotated[Path, typer.Option(help="Folder that receives the run folders.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
+                                                         "(progress goes to stderr).")]
+PlotOption = Annotated[bool | None, typer.Option("--plot/--no-plot",
+                                                 help="Charts at the end (default: on a terminal).")]
+
+
 def _help(key: str, extra: str = "") -> str:
     """The help of a run option: the setting's description (one source), plus CLI-only notes."""
     return f"{FIELDS[key].help} {extra}".strip()
@@ -107,11 +115,9 @@ def run(
                                                 min=1, max=1024)] = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
                                                         "$REGTUI_CACHE_DIR or the user cache).")] = None,
-    out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
-    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
-                                                          "(progress goes to stderr).")] = False,
-    plot: Annotated[bool | None, typer.Option("--plot/--no-plot",
-                                                 help="Charts at the end (default: on a terminal).")] = None,
+    out: OutOption = Path("runs"),
+    json_out: JsonOption = False,
+    plot: PlotOption = None,
 ) -> None:
     """Train a preset headless: progress, a summary table, charts and a run folder per run.
 
@@ -160,13 +166,11 @@ def sweep(
     repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
     ray: Annotated[str | None, typer.Option(
         help="Train the runs as Ray tasks, one CPU (or GPU) share each: 'auto' (the cluster in "
-             "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui[ray]'."
+             "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui\\[ray]'."
     )] = None,
-    out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
-    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
-                                                          "(progress goes to stderr).")] = False,
-    plot: Annotated[bool | None, typer.Option("--plot/--no-plot",
-                                                 help="Charts at the end (default: on a terminal).")] = None,
+    out: OutOption = Path("runs"),
+    json_out: JsonOption = False,
+    plot: PlotOption = None,
 ) -> None:
     """Run a preset over a grid of settings (and seeds): one run folder per grid point and seed.
 
