@@ -97,7 +97,7 @@ def versus_chart(groups: list[Group], key: str, width: int = 100, height: int = 
     mem = [(x, g.stats["memorized_epoch"].mean) for x, g in zip(xs, groups, strict=True)
            if g.stats["memorized_epoch"]]
     if mem:
-        plt.plot([p[0] for p in mem], [p[1] for p in mem], marker="o", color="green", yside="right",
-                 label="epoch to 100% train (right axis)")
+        plt.scatter([p[0] for p in mem], [p[1] for p in mem], marker="o", color="green",
+                    yside="right", label="epoch to 100% train (right axis)")
     plt.xlabel(key)
     return plt.build()
