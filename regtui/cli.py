@@ -214,6 +214,15 @@ def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
     return {"seeds": check_value("seeds", values, "command line"), "repeats": 1}
 
 
+def runs_text(runs: tuple[Any, ...]) -> str:
+    """A preset's runs in a few words: seed members as their run once, with the seed count."""
+    from regtui.seeds import group_of
+
+    groups = list(dict.fromkeys(group_of(c) for c in runs))
+    text = ", ".join(groups) if len(groups) <= 3 else f"{groups[0]}..{groups[-1]}"
+    return text if len(groups) == len(runs) else f"{text} x{len(runs) // len(groups)} seeds"
+
+
 @app.command()
 def presets() -> None:
     """List the bundled presets with what each one demonstrates."""
@@ -225,7 +234,7 @@ def presets() -> None:
     table = Table("preset", "runs", "what it shows", box=None, pad_edge=False)
     for name in preset_paths():
         p = load_preset(name)
-        table.add_row(name, ", ".join(c.name for c in p.runs), p.description)
+        table.add_row(name, runs_text(p.runs), p.description)
     console.print(table)
     console.print("Run one with: regtui run PRESET   (or open it in the app: regtui tui PRESET)")
 
