@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from regtui.config import RunConfig
 from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
-from regtui.engine.runs import Outcome as RunsOutcome
-from regtui.engine.runs import StopSignal
+from regtui.engine.runs import Executor, StopSignal
 from regtui.presets import Preset
 from regtui.results import new_session_dir, write_run
-
-# How a set of runs is trained: run_all's signature (configs, listener, should_stop).
-Executor = Callable[[Iterable[RunConfig], RunListener, StopSignal], RunsOutcome]
 
 
 class Printer(Protocol):
