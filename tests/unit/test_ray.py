@@ -88,3 +88,12 @@ def test_members_run_as_ray_tasks_and_a_lost_worker_is_retried_once(local_ray, t
         [(r.train_acc, r.val_acc) for r in local.history]
     assert [r.train_loss for r in remote.history] == pytest.approx(
         [r.train_loss for r in local.history], rel=1e-6)
+    # the same runtime: a stop request reaches the tasks, which end after their epoch
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    long = [c.replace(epochs=500) for c in configs[:2]]
+    stopped = ray_executor("auto")(long, Recorder(), stop)
+    assert stopped.stopped and [r.stop_reason for r in stopped.results] == ["stopped", "stopped"]
+    assert all(0 < len(r.history) < 500 for r in stopped.results)
