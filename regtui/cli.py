@@ -60,7 +60,19 @@ def main_callback(
 # option below whose help is the setting's own description (test_cli checks both).
 PRESET_ONLY = {
     "name",  # names one run; an override applies to every run, which would then share a folder
+    "group",  # set on seed members by regtui.seeds; by hand only to pool runs in a preset
 }
+
+
+# Options shared by `run` and `sweep`.
+ThreadsOption = Annotated[int | None, typer.Option(
+    help="CPU threads for torch (default: the cores idle at start, at least 1; see README, Speed).",
+    min=1, max=1024)]
+OutOption = Annotated[Path, typer.Option(help="Folder that receives the run folders.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
+                                                         "(progress goes to stderr).")]
+PlotOption = Annotated[bool | None, typer.Option("--plot/--no-plot",
+                                                 help="Charts at the end (default: on a terminal).")]
 
 
 def _help(key: str, extra: str = "") -> str:
@@ -99,16 +111,16 @@ def run(
     seed: Annotated[int | None, typer.Option(help=_help("seed"))] = None,
     device: Annotated[str | None, typer.Option(help=_help("device"))] = None,
     snapshot_every: Annotated[int | None, typer.Option(help=_help("snapshot_every"))] = None,
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: the cores "
-                                                     "idle at start, at least 1; see README, Speed).",
-                                                min=1, max=1024)] = None,
+    inputs: Annotated[str | None, typer.Option(help=_help("inputs"))] = None,
+    seeds: Annotated[str | None, typer.Option(help=_help("seeds", "Comma-separated, e.g. "
+                                                               "2021,1,2."))] = None,
+    repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
+    threads: ThreadsOption = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
                                                         "$REGTUI_CACHE_DIR or the user cache).")] = None,
-    out: Annotated[Path, typer.Option(help="Folder that receives the run folders.")] = Path("runs"),
-    json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
-                                                          "(progress goes to stderr).")] = False,
-    plot: Annotated[bool | None, typer.Option("--plot/--no-plot",
-                                                 help="Charts at the end (default: on a terminal).")] = None,
+    out: OutOption = Path("runs"),
+    json_out: JsonOption = False,
+    plot: PlotOption = None,
 ) -> None:
     """Train a preset headless: progress, a summary table, charts and a run folder per run.
 
@@ -129,6 +141,10 @@ def run(
         os.environ[ENV_VAR] = str(cache_dir)
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
+    try:
+        overrides.update(seed_overrides(seeds, repeats))
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
     from regtui.threads import set_threads
 
     set_threads(threads)
@@ -143,6 +159,77 @@ def run(
 
 
 @app.command()
+def sweep(
+    preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
+    grid: Annotated[list[str], typer.Option(
+        "--grid", help="key=v1,v2,... over any setting; repeat for more keys (their cartesian "
+                       "product runs). One value sets a setting for every run, e.g. epochs=20.")],
+    seeds: Annotated[str | None, typer.Option(help=_help("seeds", "Comma-separated."))] = None,
+    repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
+    ray: Annotated[str | None, typer.Option(
+        help="Train the runs as Ray tasks, one CPU (or GPU) share each: 'auto' (the cluster in "
+             "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui\\[ray]'."
+    )] = None,
+    threads: ThreadsOption = None,
+    out: OutOption = Path("runs"),
+    json_out: JsonOption = False,
+    plot: PlotOption = None,
+) -> None:
+    """Run a preset over a grid of settings (and seeds): one run folder per grid point and seed.
+
+    Runs are named after their grid values (e.g. true-lr0.001); values are checked like preset
+    values before anything trains. With seeds, the tables give mean ± sd per grid point.
+    """
+    from regtui.headless.session import run_session
+    from regtui.presets import load_preset
+    from regtui.sweep import parse_grid
+    from regtui.threads import set_threads
+
+    if ray is None:  # Ray tasks choose their own CPU share
+        set_threads(threads)
+    try:
+        loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
+        execute = None
+        if ray is not None:
+            from regtui.engine.ray_exec import ray_executor
+
+            execute = ray_executor(ray)
+        code = run_session(loaded, out, json_out, plot, execute=execute)
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    except OSError as exc:
+        raise fail(f"{exc}", EXIT_FAILED) from None
+    raise typer.Exit(code)
+
+
+def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
+    """--seeds "2021,1,2" / --repeats N as settings; either one replaces the preset's other."""
+    from regtui.config import ConfigError
+
+    if seeds is not None and repeats is not None:
+        raise ConfigError("command line: give --seeds or --repeats, not both")
+    if repeats is not None:
+        return {"repeats": repeats, "seeds": ()}
+    if seeds is None:
+        return {}
+    try:
+        values = tuple(int(s) for s in seeds.split(","))
+    except ValueError:
+        raise ConfigError(f"command line: --seeds must be comma-separated integers, e.g. "
+                          f"2021,1,2; got {seeds!r}") from None
+    return {"seeds": check_value("seeds", values, "command line"), "repeats": 1}
+
+
+def runs_text(runs: tuple[Any, ...]) -> str:
+    """A preset's runs in a few words: seed members as their run once, with the seed count."""
+    from regtui.seeds import group_of
+
+    groups = list(dict.fromkeys(group_of(c) for c in runs))
+    text = ", ".join(groups) if len(groups) <= 3 else f"{groups[0]}..{groups[-1]}"
+    return text if len(groups) == len(runs) else f"{text} x{len(runs) // len(groups)} seeds"
+
+
+@app.command()
 def presets() -> None:
     """List the bundled presets with what each one demonstrates."""
     from rich.table import Table
@@ -153,7 +240,7 @@ def presets() -> None:
     table = Table("preset", "runs", "what it shows", box=None, pad_edge=False)
     for name in preset_paths():
         p = load_preset(name)
-        table.add_row(name, ", ".join(c.name for c in p.runs), p.description)
+        table.add_row(name, runs_text(p.runs), p.description)
     console.print(table)
     console.print("Run one with: regtui run PRESET   (or open it in the app: regtui tui PRESET)")
 

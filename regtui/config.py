@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     TypeAdapter,
     ValidationError,
     model_validator,
@@ -77,7 +78,14 @@ def _storable_path(value: str) -> str:
     return value
 
 
+def _group_name(value: str) -> str:
+    return value if value == "" else _folder_name(value)
+
+
 RunName = Annotated[str, AfterValidator(_folder_name)]
+GroupName = Annotated[str, AfterValidator(_group_name)]
+Seed = Annotated[int, Strict(), Ge(0), Le(SEED_MAX)]
+SEEDS_MAX = 1000  # members per run; more is a typo that would fill the disk with run folders
 ModelName = Annotated[str, _registered("model")]
 DatasetName = Annotated[str, _registered("dataset")]
 FolderPath = Annotated[str, AfterValidator(_storable_path)]
@@ -137,6 +145,20 @@ class RunConfig(BaseModel):
                         json_schema_extra={"rule": "auto, cpu, cuda or cuda:N"})
     snapshot_every: Count = Field(100, description="Toy regression: record the fitted curve every "
                                   "N steps.")
+    inputs: Literal["real", "shuffled_pixels", "random_pixels", "gaussian"] = Field(
+        "real", description="Images: real, shuffled_pixels (one fixed pixel permutation), "
+        "random_pixels (a permutation per image) or gaussian noise.")
+    # Seeds: a run with seeds (or repeats > 1) is expanded by regtui.seeds into member runs,
+    # one per seed, each an ordinary run named <name>-seed<N> whose group is <name>.
+    seeds: tuple[Seed, ...] = Field((), strict=False, max_length=SEEDS_MAX, description=(
+        "Repeat the run once per seed in this list (replaces seed); empty: seed alone."),
+        json_schema_extra={"rule": f"a list of at most {SEEDS_MAX} distinct integers in "
+                                   f"[0, {SEED_MAX}]"})
+    repeats: int = Field(1, ge=1, le=SEEDS_MAX, description="Repeat the run over this many seeds: "
+                         "seed, seed+1, ... (1: once).")
+    group: GroupName = Field("", description="Runs with the same group are one experiment over "
+                             "seeds; summaries give their mean and sd.",
+                             json_schema_extra={"rule": "empty, or " + RUN_NAME_RULE})
 
     @model_validator(mode="after")
     def _fits_together(self) -> RunConfig:
@@ -150,12 +172,21 @@ class RunConfig(BaseModel):
             check_data_dir(self.dataset, self.data_dir)  # a file, or a data set that ignores it
         except DataError as exc:
             raise PydanticCustomError("combination", "{message}", {"message": str(exc)}) from None
+        if self.seeds and self.repeats > 1:
+            raise PydanticCustomError("combination", "{message}", {"message": (
+                "give seeds (a list) or repeats (a count), not both")})
+        if len(set(self.seeds)) != len(self.seeds):
+            raise PydanticCustomError("combination", "{message}", {"message": (
+                f"seeds must be distinct (each names a run folder), got {list(self.seeds)}")})
         data_task = _registry("dataset")[self.dataset].task
         if self.task != data_task:
             fits = [m for m, s in _registry("model").items() if s.task == data_task]
             raise PydanticCustomError("combination", "{message}", {"message": (
                 f"model {self.model!r} cannot train on dataset {self.dataset!r}; "
                 f"use model {' or '.join(repr(m) for m in fits)}")})
+        if self.inputs != "real" and data_task != "classify":
+            raise PydanticCustomError("combination", "{message}", {"message": (
+                f"inputs {self.inputs!r} randomizes images; dataset {self.dataset!r} has none")})
         return self
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import tomllib
 
 from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.folder_names import first_collision, folder_name_problem
+from regtui.seeds import expand_seeds
 
 TOP_KEYS = ("description", "defaults", "runs")
 
@@ -61,8 +63,13 @@ def _table(doc: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     return value
 
 
-def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None) -> Preset:
-    """Read and validate a preset; `overrides` (e.g. from the command line) apply to every run."""
+def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None,
+                grid: Sequence[tuple[str, Sequence[Any]]] = ()) -> Preset:
+    """Read and validate a preset; `overrides` (e.g. from the command line) apply to every run.
+
+    `grid` (key, values) pairs multiply every run by their cartesian product (regtui.sweep);
+    then runs with seeds or repeats become their seed members (regtui.seeds).
+    """
     path = resolve(name_or_path)
     problem = folder_name_problem(path.stem)  # the stem names the session folder
     if problem:
@@ -91,6 +98,11 @@ def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None) -> P
         configs.append(from_mapping(values, where))
         if overrides:
             configs[-1] = from_mapping({**configs[-1].as_dict(), **overrides}, "command line")
+    if grid:
+        from regtui.sweep import expand_grid
+
+        configs = list(expand_grid(configs, grid))
+    configs = list(expand_seeds(configs))
     clash = first_collision(c.name for c in configs)
     if clash:
         i, j = clash
@@ -113,6 +125,8 @@ def _toml_value(v: Any) -> str:
     both escape quotes, backslashes and control characters the same way."""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, (tuple, list)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
     if isinstance(v, (int, float)):
         return repr(v)  # finite: RunConfig rejects NaN and inf
     return json.dumps(str(v), ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from regtui.data.files import shown
 from regtui.data.images import ImageSet, from_uint8
+from regtui.data.inputs import randomize_inputs
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS
 from regtui.errors import RegtuiError
@@ -127,14 +128,17 @@ def load_classification_data(cfg: RunConfig, device: torch.device) -> Classifica
     y_true = images.y[train_idx]
     # A separate stream (seed + 1) for label noise: changing the noise never moves the split.
     y_noisy = corrupt_labels(y_true, cfg.labels, cfg.label_fraction, generator(cfg.seed + 1))
+    # And another (seed + 3) for input randomization, applied to train and val alike.
+    x_train, x_val = randomize_inputs(images.x[train_idx].to(device), val_images.x[val_idx].to(device),
+                                      cfg.inputs, generator(cfg.seed + 3))
     return ClassificationData(
-        x_train=images.x[train_idx].to(device),
+        x_train=x_train,
         y_train=y_noisy.to(device),
         y_train_true=y_true.to(device),
-        x_val=val_images.x[val_idx].to(device),
+        x_val=x_val,
         y_val=val_images.y[val_idx].to(device),
         classes=images.classes,
-        source=source,
+        source=source if cfg.inputs == "real" else f"{source}, inputs {cfg.inputs}",
         label_changed=changed_fraction(y_true, y_noisy),
         notes=tuple(notes),
     )

@@ -71,6 +71,9 @@ class StopRequest(threading.Event):
 
 
 StopSignal = threading.Event | Callable[[], bool] | None
+# How a set of runs is trained: run_all, or a stand-in with its signature and policy that
+# trains elsewhere (regtui.engine.ray_exec) and tells the same listener.
+Executor = Callable[[Iterable[RunConfig], RunListener, StopSignal], Outcome]
 
 
 def _stop_check(should_stop: StopSignal) -> Callable[[], str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotext as plt
 
+from regtui.aggregate import Group
 from regtui.engine import RunResult
 
 
@@ -48,3 +49,55 @@ def toy_charts(result: RunResult, width: int = 100, height: int = 20) -> list[st
     plt.xlabel("step")
     out.append(plt.build())
     return out
+
+
+COLORS = ("cyan", "orange", "magenta", "green", "red", "blue", "yellow", "gray")  # one per group
+
+
+def _mean_and_band(group: Group, attr: str) -> tuple[list[int], list[float], list[float], list[float]]:
+    """Per epoch (up to the shortest member): mean, min and max of `attr` over the members."""
+    n = min(len(r.history) for r in group.results)
+    epochs, mean, lo, hi = [], [], [], []
+    for i in range(n):
+        values = [getattr(r.history[i], attr) for r in group.results]
+        epochs.append(group.results[0].history[i].epoch)
+        mean.append(sum(values) / len(values))
+        lo.append(min(values))
+        hi.append(max(values))
+    return epochs, mean, lo, hi
+
+
+def band_chart(groups: list[Group], attr: str = "val_acc", width: int = 100, height: int = 22) -> str:
+    """Each group's mean of `attr` per epoch (solid) inside its min–max band over seeds (dotted)."""
+    what = {"val_acc": "Validation accuracy (%)", "train_acc": "Train accuracy (%)"}.get(attr, attr)
+    _start(width, height, f"{what}: mean over seeds ━, min–max band ┈")
+    for i, g in enumerate(groups):
+        color = COLORS[i % len(COLORS)]
+        epochs, mean, lo, hi = _mean_and_band(g, attr)
+        if len(g.results) > 1:  # a single run has no band
+            plt.plot(epochs, lo, marker="dot", color=color)
+            plt.plot(epochs, hi, marker="dot", color=color)
+        plt.plot(epochs, mean, marker="braille", color=color, label=f"{g.name} (n={len(g.results)})")
+    plt.ylim(0, 100)
+    plt.xlabel("epoch")
+    return plt.build()
+
+
+def versus_chart(groups: list[Group], key: str, width: int = 100, height: int = 22) -> str:
+    """Means over seeds against one setting: train and val accuracy and their gap (left axis, %),
+    and the epoch train accuracy first reached 100% (right axis; groups that never did are left out)."""
+    _start(width, height, f"Against {key}: mean over seeds")
+    xs = [getattr(g.results[0].info.config, key) for g in groups]
+    for metric, label, color in (("final_train_acc", "train acc %", "cyan"),
+                                 ("final_val_acc", "val acc %", "orange"),
+                                 ("gap", "gap (points)", "magenta")):
+        pts = [(x, g.stats[metric].mean) for x, g in zip(xs, groups, strict=True) if g.stats[metric]]
+        if pts:
+            plt.plot([p[0] for p in pts], [p[1] for p in pts], marker="braille", color=color, label=label)
+    mem = [(x, g.stats["memorized_epoch"].mean) for x, g in zip(xs, groups, strict=True)
+           if g.stats["memorized_epoch"]]
+    if mem:
+        plt.scatter([p[0] for p in mem], [p[1] for p in mem], marker="o", color="green",
+                    yside="right", label="epoch to 100% train (right axis)")
+    plt.xlabel(key)
+    return plt.build()

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from regtui.engine import STOP_REASONS, EpochReport, RunInfo, RunResult
 
@@ -81,7 +88,7 @@ class TtyPrinter(LogPrinter):
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[metrics]}"), TimeElapsedColumn(),
             console=console, auto_refresh=True, refresh_per_second=10)
-        self._task = None
+        self._tasks: dict[str, TaskID] = {}  # by run name: Ray members' epochs interleave
         self._last = 0.0
 
     def __enter__(self) -> TtyPrinter:
@@ -95,17 +102,18 @@ class TtyPrinter(LogPrinter):
         self.progress.console.print(start_text(info), markup=False, highlight=False)
         for note in info.notes:
             self.progress.console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)
-        self._task = self.progress.add_task(info.config.name, total=info.config.epochs, metrics="")
+        self._tasks[info.config.name] = self.progress.add_task(info.config.name,
+                                                               total=info.config.epochs, metrics="")
 
     def epoch(self, r: EpochReport) -> None:
         now = time.monotonic()
         if now - self._last >= REFRESH_S or r.epoch == r.epochs:
             self._last = now
-            self.progress.update(self._task, completed=r.epoch, metrics=metrics_text(r))
+            self.progress.update(self._tasks[r.run], completed=r.epoch, metrics=metrics_text(r))
 
     def run_ended(self, result: RunResult, folder: Path) -> None:
         if result.last is not None:
-            self.progress.update(self._task, completed=result.last.epoch,
+            self.progress.update(self._tasks[result.info.config.name], completed=result.last.epoch,
                                  total=result.last.epoch, metrics=metrics_text(result.last))
         self.progress.console.print(end_text(result), markup=False, highlight=False)
         self.progress.console.print(f"[dim]saved to {folder}[/]")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
-from regtui.engine.runs import StopSignal
+from regtui.engine.runs import Executor, StopSignal
 from regtui.presets import Preset
 from regtui.results import new_session_dir, write_run
 
@@ -57,14 +57,17 @@ class _Recorder(RunListener):
 
 
 def run_preset(preset: Preset, out_root: Path, printer: Printer,
-               should_stop: StopSignal = None) -> Outcome:
+               should_stop: StopSignal = None, execute: Executor = run_all) -> Outcome:
     """Train the preset's runs one after another under the engine's policy (see `run_all`).
+
+    `execute` is run_all, or a stand-in with its signature and policy that trains elsewhere
+    (regtui.engine.ray_exec) and tells the same listener.
 
     Ctrl-C or a stop keeps what is done; a run that fails keeps its completed epochs. A run
     that cannot start raises its RegtuiError here, after the earlier runs' folders are written.
     """
     recorder = _Recorder(preset, out_root, printer)
-    done = run_all(preset.runs, recorder, should_stop)
+    done = execute(preset.runs, recorder, should_stop)
     failure: RunFailure | None = done.failure
     if failure is not None and failure.epoch is None:
         raise failure.error

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich import box
 from rich.table import Table
 
+from regtui.aggregate import Group, Stat
 from regtui.engine import RunResult, task_of
 from regtui.norms import LayerInfo, layer_rows
 
@@ -74,4 +75,43 @@ def layer_table(layers: tuple[LayerInfo, ...], before: tuple[float, ...],
         t.add_row(*row)
     t.add_section()
     t.add_row(*total, style="bold")
+    return t
+
+
+def _stat_cell(s: Stat | None, digits: int = 1) -> str:
+    return "-" if s is None else s.text(digits)
+
+
+def group_table(groups: list[Group], ascii_only: bool = False) -> Table:
+    """One row per group of seed members: mean ± sample sd (n-1) of what each member ended with."""
+    regress = not task_of(groups[0].results[0].info.config).has_accuracy
+    t = Table(title="Mean ± sd over seeds (sample sd, n-1)",
+              box=box.ASCII2 if ascii_only else box.ROUNDED)
+    t.add_column("group")
+    t.add_column("seeds", justify="right")
+    cols = ({"final_train_loss": "train loss", "final_val_loss": "test loss"} if regress else
+            {"final_train_acc": "train acc %", "final_val_acc": "val acc %",
+             "best_val_acc": "best val %", "best_epoch": "best epoch"})
+    cols["total_norm"] = "total norm"
+    for label in cols.values():
+        t.add_column(label, justify="right")
+    for g in groups:
+        digits = {"total_norm": 3, "final_train_loss": 4, "final_val_loss": 4}
+        t.add_row(g.name, str(len(g.results)),
+                  *[_stat_cell(g.stats[k], digits.get(k, 1)) for k in cols])
+    return t
+
+
+def versus_table(groups: list[Group], key: str, ascii_only: bool = False) -> Table:
+    """Groups against one setting (e.g. label_fraction): accuracies, gap and time to memorize."""
+    t = Table(title=f"Against {key} (mean ± sd over seeds)",
+              box=box.ASCII2 if ascii_only else box.ROUNDED)
+    for col in (key, "train acc %", "val acc %", "gap (points)", "epoch to 100% train", "memorized"):
+        t.add_column(col, justify="right")
+    for g in groups:
+        value = getattr(g.results[0].info.config, key)
+        t.add_row(f"{value:g}", _stat_cell(g.stats["final_train_acc"]),
+                  _stat_cell(g.stats["final_val_acc"]), _stat_cell(g.stats["gap"]),
+                  _stat_cell(g.stats["memorized_epoch"]),
+                  f"{g.memorized}/{len(g.results)}")
     return t

@@ -215,7 +215,9 @@ class RegtuiApp(App[int]):
             return
         names = names_for_all([c.name for c in self.preset.runs], [r.name for r in self.runs])
         try:
-            configs = [from_mapping({**c.as_dict(), **common, "name": n}, where="settings")
+            # a seed member (c.group set) keeps its own seed: the pane's seed would make them equal
+            configs = [from_mapping({**c.as_dict(), **common, "name": n,
+                                     **({"seed": c.seed} if c.group else {})}, where="settings")
                        for c, n in zip(self.preset.runs, names, strict=True)]
         except ConfigError as exc:
             self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
