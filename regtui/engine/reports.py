@@ -22,6 +22,20 @@ STOP_REASONS = {
 }
 
 
+class NoisyLabelAcc(NamedTuple):
+    """Training accuracy split by label noise (percent; None where the subset is empty).
+
+    Measured in the same evaluation pass as the train accuracy, on the images in eval mode:
+    `clean` on images whose label was left as it was, `memorized` on the changed images against
+    the (wrong) label they are trained on, `true` how often a changed image gets its TRUE label.
+    Clean images are learned first and changed ones memorized late (Arpit et al. 2017).
+    """
+
+    clean: float | None
+    memorized: float | None
+    true: float | None
+
+
 class StepNumbers(NamedTuple):
     """What a task measured in one epoch, already on the host."""
 
@@ -31,6 +45,7 @@ class StepNumbers(NamedTuple):
     train_acc: float | None = None
     val_acc: float | None = None
     curve: tuple[float, ...] | None = None
+    noisy: NoisyLabelAcc | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,7 @@ class EpochReport:
     best_epoch: int | None = None
     best_val_acc: float | None = None
     curve: tuple[float, ...] | None = None  # toy regression: predictions at x_test (snapshots only)
+    noisy: NoisyLabelAcc | None = None  # classification with labels partial/random only
 
 
 @dataclass
