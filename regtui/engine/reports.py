@@ -35,6 +35,12 @@ class NoisyLabelAcc(NamedTuple):
     memorized: float | None
     true: float | None
 
+    def text(self) -> str:
+        """Short words for logs and status lines, e.g. 'clean 97% memorized 10%'."""
+        def pct(v: float | None) -> str:
+            return "-" if v is None else f"{v:.0f}%"
+        return f"clean {pct(self.clean)} memorized {pct(self.memorized)}"
+
 
 class StepNumbers(NamedTuple):
     """What a task measured in one epoch, already on the host."""

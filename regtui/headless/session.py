@@ -14,7 +14,7 @@ from rich.text import Text
 
 from regtui.engine.tasks import task_of
 from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
-from regtui.headless.charts import accuracy_chart, toy_charts
+from regtui.headless.charts import accuracy_chart, noisy_label_chart, toy_charts
 from regtui.headless.printers import LogPrinter, TtyPrinter
 from regtui.headless.runner import Outcome, run_preset
 from regtui.headless.tables import layer_table, summary_table
@@ -86,6 +86,7 @@ def _report(console: Console, outcome: Outcome, plot: bool) -> None:
         width = max(40, min(console.width, 120))
         charts = toy_charts(results[0], width) if task_of(results[0].info.config).has_curve \
             else [accuracy_chart(results, width)]
+        charts += [c for c in [noisy_label_chart(results, width)] if c is not None]
         for chart in charts:
             console.print(Text.from_ansi(chart))
     console.print(f"Run folder: {outcome.session_dir}", markup=False)
