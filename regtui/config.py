@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from annotated_types import Ge, Gt, Le
+from annotated_types import Ge, Gt, Le, Lt
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -127,6 +127,16 @@ class RunConfig(BaseModel):
     momentum: Share = Field(0.9, description="SGD momentum (ignored by Adam).")
     fused: bool = Field(False, description="Adam with fused kernels: ~1.4x faster on the toy net on "
                         "CPU, but the numbers no longer equal the reference's (opt-in).")
+    weight_decay: Share = Field(0.0, description="Weight decay: the optimizer's own L2 shrinkage "
+                                "of every parameter per step (0 = off).")
+    l2: float = Field(0.0, ge=0.0, le=10.0, description="L2 penalty: adds l2 times the sum of "
+                      "squared weights and biases to the loss (0 = off).")
+    l1: float = Field(0.0, ge=0.0, le=10.0, description="L1 penalty: adds l1 times the sum of "
+                      "absolute weights and biases to the loss (0 = off).")
+    dropout: float = Field(0.0, ge=0.0, lt=1.0, description="Dropout probability after each hidden "
+                           "layer while training (0 = off, the reference's models).")
+    augment: bool = Field(False, description="Image sets: random 4-pixel crop (reflect padding) and "
+                          "horizontal flip of training batches.")
     batch_size: Count = Field(128, description="Training batch size; 100 images fit in one batch.")
     shuffle: bool = Field(False, description="Reshuffle training batches every epoch (the "
                           "reference does not).")
@@ -187,6 +197,10 @@ class RunConfig(BaseModel):
         if self.inputs != "real" and data_task != "classify":
             raise PydanticCustomError("combination", "{message}", {"message": (
                 f"inputs {self.inputs!r} randomizes images; dataset {self.dataset!r} has none")})
+        if self.augment and data_task != "classify":
+            raise PydanticCustomError("combination", "{message}", {"message": (
+                f"augment crops and flips images; dataset {self.dataset!r} has no images "
+                "(set augment = false)")})
         return self
 
     @property
@@ -246,14 +260,16 @@ def describe_rule(name: str) -> str:
         return "one of " + ", ".join(repr(c) for c in s.choices)
     words = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
     bounds = {type(m): m for m in s.info.metadata}
-    lo, hi = bounds.get(Ge) or bounds.get(Gt), bounds.get(Le)
+    lo, hi = bounds.get(Ge) or bounds.get(Gt), bounds.get(Le) or bounds.get(Lt)
     low = lo and (lo.ge if isinstance(lo, Ge) else lo.gt)
+    high = hi and (hi.le if isinstance(hi, Le) else hi.lt)
     text = words[s.kind]
     if s.kind is float and lo and hi:
-        text += f" in {'(' if isinstance(lo, Gt) else '['}{low:g}, {hi.le:g}]"
+        text += (f" in {'(' if isinstance(lo, Gt) else '['}{low:g}, "
+                 f"{high:g}{')' if isinstance(hi, Lt) else ']'}")
     elif lo:
         text += f" {'>' if isinstance(lo, Gt) else '>='} {low}"
-        text += f" and <= {hi.le}" if hi else ""
+        text += f" and <= {high}" if hi else ""
     return text
 
 

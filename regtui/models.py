@@ -10,50 +10,64 @@ import torch.nn.functional as F
 from torch import nn
 
 
+def _dropout(p: float) -> nn.Dropout | None:
+    """nn.Dropout(p) for p > 0; None at p = 0, so the reference's models stay exactly as they are
+    (same modules, no extra call, same random numbers)."""
+    return nn.Dropout(p) if p > 0 else None
+
+
+def _drop(layer: nn.Dropout | None, x: torch.Tensor) -> torch.Tensor:
+    """Apply dropout when the model has it (it is a no-op in eval mode)."""
+    return x if layer is None else layer(x)
+
+
 class AnimalNet(nn.Module):
     """The reference's AnimalNet: flatten, 3072-128-32-n_classes with ReLU, log-softmax out."""
 
-    def __init__(self, in_features: int = 3 * 32 * 32, n_classes: int = 3) -> None:
+    def __init__(self, in_features: int = 3 * 32 * 32, n_classes: int = 3, dropout: float = 0.0) -> None:
         super().__init__()
         self.fc1 = nn.Linear(in_features, 128)
         self.fc2 = nn.Linear(128, 32)
         self.fc3 = nn.Linear(32, n_classes)
+        self.drop = _dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x.view(x.shape[0], -1)  # (B, C, H, W) -> (B, C*H*W)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
+        x = _drop(self.drop, F.relu(self.fc1(x)))
+        x = _drop(self.drop, F.relu(self.fc2(x)))
         return F.log_softmax(self.fc3(x), dim=1)
 
 
 class BigAnimalNet(nn.Module):
     """The reference's BigAnimalNet: 3072-124-64-n_classes with leaky ReLU, log-softmax out."""
 
-    def __init__(self, in_features: int = 3 * 32 * 32, n_classes: int = 3) -> None:
+    def __init__(self, in_features: int = 3 * 32 * 32, n_classes: int = 3, dropout: float = 0.0) -> None:
         super().__init__()
         self.fc1 = nn.Linear(in_features, 124)
         self.fc2 = nn.Linear(124, 64)
         self.fc3 = nn.Linear(64, n_classes)
+        self.drop = _dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x.view(x.shape[0], -1)
-        x = F.leaky_relu(self.fc1(x))
-        x = F.leaky_relu(self.fc2(x))
+        x = _drop(self.drop, F.leaky_relu(self.fc1(x)))
+        x = _drop(self.drop, F.leaky_relu(self.fc2(x)))
         return F.log_softmax(self.fc3(x), dim=1)
 
 
 class Net(nn.Module):
     """The reference's over-parameterized regression net: 1-300-500-1 with leaky ReLU."""
 
-    def __init__(self) -> None:
+    def __init__(self, dropout: float = 0.0) -> None:
         super().__init__()
         self.fc1 = nn.Linear(1, 300)
         self.fc2 = nn.Linear(300, 500)
         self.fc3 = nn.Linear(500, 1)
+        self.drop = _dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = F.leaky_relu(self.fc1(x))
-        x = F.leaky_relu(self.fc2(x))
+        x = _drop(self.drop, F.leaky_relu(self.fc1(x)))
+        x = _drop(self.drop, F.leaky_relu(self.fc2(x)))
         return self.fc3(x)
 
 
@@ -75,16 +89,18 @@ MODELS: dict[str, ModelSpec] = {
                   "3072-128-32-3 MLP with ReLU (the reference's early-stopping model)"),
         ModelSpec("big_animal_net", "BigAnimalNet", "classify", BigAnimalNet,
                   "3072-124-64-3 MLP with leaky ReLU (the reference's memorization model)"),
-        ModelSpec("net", "Net", "regress", lambda **_: Net(),
+        ModelSpec("net", "Net", "regress", lambda dropout=0.0, **_: Net(dropout),
                   "1-300-500-1 MLP with leaky ReLU (the reference's overfitting model)"),
     )
 }
 
 
-def build_model(name: str, in_features: int = 3 * 32 * 32, n_classes: int = 3) -> nn.Module:
-    """Build a registered model; image models get the dataset's input size and class count."""
+def build_model(name: str, in_features: int = 3 * 32 * 32, n_classes: int = 3,
+                dropout: float = 0.0) -> nn.Module:
+    """Build a registered model; image models get the dataset's input size and class count,
+    and every model takes `dropout` after each hidden layer (0 = none)."""
     try:
         spec = MODELS[name]
     except KeyError:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}") from None
-    return spec.build(in_features=in_features, n_classes=n_classes)
+    return spec.build(in_features=in_features, n_classes=n_classes, dropout=dropout)

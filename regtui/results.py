@@ -31,10 +31,14 @@ def new_session_dir(root: Path, preset_name: str) -> Path:
 def metric_rows(result: RunResult) -> tuple[list[str], list[list[object]]]:
     """Header and rows of the per-epoch metrics table (one row per epoch)."""
     names = [li.name for li in result.info.layers]
+    # the noisy-label split (empty unless labels are partial/random) goes last: older readers
+    # of the file keep their column positions
     header = ["epoch", "train_acc", "val_acc", "train_loss", "val_loss", "best_epoch",
-              "total_norm", *[f"norm:{n}" for n in names], "elapsed_s"]
+              "total_norm", *[f"norm:{n}" for n in names], "elapsed_s",
+              "train_acc_clean", "train_acc_memorized", "changed_true_acc"]
     rows = [[r.epoch, r.train_acc, r.val_acc, r.train_loss, r.val_loss, r.best_epoch,
-             r.total_norm, *r.layer_norms, round(r.elapsed, 6)] for r in result.history]
+             r.total_norm, *r.layer_norms, round(r.elapsed, 6),
+             *(r.noisy if r.noisy is not None else (None, None, None))] for r in result.history]
     return header, rows
 
 

@@ -21,6 +21,15 @@ def set_seed(seed: int) -> None:
     torch.backends.cudnn.deterministic = True
 
 
+# Offsets of the private random streams derived from a run's seed, in one place so no two
+# features share a stream (sharing would correlate, e.g., input shuffling with augmentation).
+SPLIT_STREAM = 0  # train/val split
+LABEL_STREAM = 1  # label noise
+SHUFFLE_STREAM = 2  # batch order with shuffle = true
+INPUT_STREAM = 3  # input randomization (shuffled/random pixels, gaussian)
+AUGMENT_STREAM = 4  # crops and flips of training batches
+
+
 def generator(seed: int) -> torch.Generator:
     """A private CPU generator, so data splits and label noise never disturb model init."""
     g = torch.Generator()

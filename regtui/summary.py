@@ -16,6 +16,19 @@ def _numbers(r: EpochReport | None) -> dict[str, Any]:
             "train_loss": r.train_loss if r else None, "val_loss": r.val_loss if r else None}
 
 
+def _noisy_labels(result: RunResult) -> dict[str, Any] | None:
+    """Train accuracy split by label noise, at the last and the best epoch (None for true labels)."""
+    last, best = result.last, result.best
+    if last is None or last.noisy is None:
+        return None
+
+    def split(r: Any) -> dict[str, float | None]:
+        return {"clean_acc": _acc(r.noisy.clean), "memorized_acc": _acc(r.noisy.memorized),
+                "changed_true_acc": _acc(r.noisy.true)}
+
+    return {"final": split(last), "best": split(best) if best is not None else None}
+
+
 def summarize(result: RunResult) -> dict[str, Any]:
     """Everything a reader of a finished run wants, JSON-serializable.
 
@@ -51,6 +64,7 @@ def summarize(result: RunResult) -> dict[str, Any]:
             "train_acc": _acc(best.train_acc) if best else None,
             "val_acc": _acc(best.val_acc) if best else None,
         },
+        "noisy_labels": _noisy_labels(result),
         "norms": {
             "total_before": info.initial_total,
             "total_after": end.total_norm if end else info.initial_total,

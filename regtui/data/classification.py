@@ -15,7 +15,7 @@ from regtui.data.inputs import randomize_inputs
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS
 from regtui.errors import RegtuiError
-from regtui.seeding import generator
+from regtui.seeding import INPUT_STREAM, LABEL_STREAM, SPLIT_STREAM, generator
 
 if TYPE_CHECKING:
     from regtui.config import RunConfig
@@ -106,7 +106,7 @@ def split_indices(n: int, n_train: int, n_val: int, seed: int) -> tuple[torch.Te
     if n_train + n_val > n:
         raise DataError(f"the data set has {n} images but n_train + n_val = {n_train + n_val}; "
                         "lower n_train or n_val")
-    perm = torch.randperm(n, generator=generator(seed))
+    perm = torch.randperm(n, generator=generator(seed + SPLIT_STREAM))
     return perm[:n_train], perm[n_train:n_train + n_val]
 
 
@@ -126,11 +126,11 @@ def load_classification_data(cfg: RunConfig, device: torch.device) -> Classifica
         _, val_idx = split_indices(len(val_images), cfg.n_train, cfg.n_val, cfg.seed)
         source += f" (validated on clean {clean})"
     y_true = images.y[train_idx]
-    # A separate stream (seed + 1) for label noise: changing the noise never moves the split.
-    y_noisy = corrupt_labels(y_true, cfg.labels, cfg.label_fraction, generator(cfg.seed + 1))
-    # And another (seed + 3) for input randomization, applied to train and val alike.
+    # A separate stream (LABEL_STREAM) for label noise: changing the noise never moves the split.
+    y_noisy = corrupt_labels(y_true, cfg.labels, cfg.label_fraction, generator(cfg.seed + LABEL_STREAM))
+    # And another (INPUT_STREAM) for input randomization, applied to train and val alike.
     x_train, x_val = randomize_inputs(images.x[train_idx].to(device), val_images.x[val_idx].to(device),
-                                      cfg.inputs, generator(cfg.seed + 3))
+                                      cfg.inputs, generator(cfg.seed + INPUT_STREAM))
     return ClassificationData(
         x_train=x_train,
         y_train=y_noisy.to(device),

@@ -6,12 +6,14 @@ import torch
 import torch.nn.functional as F
 
 from regtui.config import RunConfig
+from regtui.data.augment import Augmenter
 from regtui.data.classification import load_classification_data
 from regtui.engine.optim import make_optimizer
-from regtui.engine.reports import StepNumbers
+from regtui.engine.penalties import regularized
+from regtui.engine.reports import NoisyLabelAcc, StepNumbers
 from regtui.models import build_model
 from regtui.norms import squared_norms
-from regtui.seeding import generator, set_seed
+from regtui.seeding import AUGMENT_STREAM, SHUFFLE_STREAM, generator, set_seed
 
 EVAL_CHUNK = 4096  # images per forward pass when evaluating; bounds memory on large val sets
 
@@ -23,9 +25,18 @@ class ClassifyTask:
         self.cfg = cfg
         self.data = load_classification_data(cfg, device)
         set_seed(cfg.seed)  # right before building the model, as the reference does
-        self.model = build_model(cfg.model, self.data.in_features, len(self.data.classes)).to(device)
+        self.model = build_model(cfg.model, self.data.in_features, len(self.data.classes),
+                                 dropout=cfg.dropout).to(device)
         self.optimizer = make_optimizer(cfg, self.model)
-        self._shuffle_gen = generator(cfg.seed + 2) if cfg.shuffle else None
+        self._shuffle_gen = generator(cfg.seed + SHUFFLE_STREAM) if cfg.shuffle else None
+        # its own stream (AUGMENT_STREAM) on the device: augmenting never moves init, split or noise
+        self._augment = Augmenter(cfg.seed + AUGMENT_STREAM, device) if cfg.augment else None
+        # (n_train,) bool: which training labels the label variant changed; None for true labels
+        self._changed: torch.Tensor | None = None
+        self._n_changed = 0
+        if cfg.labels != "true":
+            self._changed = self.data.y_train != self.data.y_train_true
+            self._n_changed = int(self._changed.sum())  # once, at start: no per-epoch sync
 
     def _train_one_epoch(self) -> None:
         x, y, bs = self.data.x_train, self.data.y_train, self.cfg.batch_size
@@ -40,21 +51,41 @@ class ClassifyTask:
             else:
                 idx = order[start:start + bs]
                 xb, yb = x[idx], y[idx]
+            if self._augment is not None:  # training batches only; a new tensor, x is untouched
+                xb = self._augment(xb)
             self.optimizer.zero_grad(set_to_none=True)
-            loss = F.nll_loss(self.model(xb), yb)
+            loss = regularized(F.nll_loss(self.model(xb), yb), self.model.parameters(),
+                               self.cfg.l1, self.cfg.l2)
             loss.backward()
             self.optimizer.step()
 
-    def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Summed NLL and number correct on (x, y), as device scalars (no host sync)."""
-        loss_sum = torch.zeros((), device=x.device)
-        correct = torch.zeros((), device=x.device)
+    def _evaluate(self, x: torch.Tensor, y: torch.Tensor, y_true: torch.Tensor | None = None,
+                  changed: torch.Tensor | None = None) -> torch.Tensor:
+        """Summed NLL and number correct on (x, y), as one device tensor (no host sync).
+
+        With `changed` (a bool mask of the images whose label y differs from `y_true`) also:
+        the number of changed images predicted as y (memorized) and as y_true, from the same
+        forward pass. Returns (2,) or (4,).
+        """
+        sums = torch.zeros(2 if changed is None else 4, device=x.device)
         for start in range(0, x.shape[0], EVAL_CHUNK):
-            out = self.model(x[start:start + EVAL_CHUNK])
-            yb = y[start:start + EVAL_CHUNK]
-            loss_sum += F.nll_loss(out, yb, reduction="sum")
-            correct += (out.argmax(dim=1) == yb).sum()
-        return loss_sum, correct
+            chunk = slice(start, start + EVAL_CHUNK)
+            out = self.model(x[chunk])
+            pred, yb = out.argmax(dim=1), y[chunk]
+            hit = pred == yb
+            parts = [F.nll_loss(out, yb, reduction="sum"), hit.sum()]
+            if changed is not None:
+                ch = changed[chunk]
+                parts += [(hit & ch).sum(), ((pred == y_true[chunk]) & ch).sum()]
+            sums += torch.stack(parts).to(sums.dtype)
+        return sums
+
+    def _noisy(self, train: torch.Tensor, n: int) -> tuple[list[torch.Tensor], int]:
+        """The noisy-label accuracies (%) as device scalars, from the train pass's sums."""
+        n_ch, n_clean = self._n_changed, n - self._n_changed
+        # max(..., 1): an empty subset gives 0 here and None in the report (see step)
+        return [100.0 * (train[1] - train[2]) / max(n_clean, 1),
+                100.0 * train[2] / max(n_ch, 1), 100.0 * train[3] / max(n_ch, 1)], n_clean
 
     def step(self, epoch: int) -> StepNumbers:
         """Train one epoch, then measure losses, accuracies (%) and squared norms in one transfer."""
@@ -62,9 +93,18 @@ class ClassifyTask:
         self.model.eval()
         d = self.data
         with torch.no_grad():
-            tl, tc = self._evaluate(d.x_train, d.y_train)  # accuracy on the labels it was trained on
-            vl, vc = self._evaluate(d.x_val, d.y_val)
+            # accuracy on the labels it was trained on (and, for noisy labels, split by subset)
+            train = self._evaluate(d.x_train, d.y_train, d.y_train_true, self._changed)
+            val = self._evaluate(d.x_val, d.y_val)
             n_t, n_v = d.y_train.numel(), d.y_val.numel()
-            head = torch.stack([tl / n_t, vl / n_v, 100.0 * tc / n_t, 100.0 * vc / n_v])
-            numbers = torch.cat([head, squared_norms(self.model)]).tolist()  # one transfer per epoch
-        return StepNumbers(numbers[0], numbers[1], numbers[4:], numbers[2], numbers[3])
+            head = [train[0] / n_t, val[0] / n_v, 100.0 * train[1] / n_t, 100.0 * val[1] / n_v]
+            noisy, n_clean = self._noisy(train, n_t) if self._changed is not None else ([], 0)
+            numbers = torch.cat([torch.stack(head + noisy), squared_norms(self.model)]).tolist()
+        k = 4 + len(noisy)  # one transfer per epoch: head, noisy-label accuracies, then norms
+        split = None
+        if noisy:
+            clean, memorized, true = numbers[4:7]
+            has_changed = self._n_changed > 0
+            split = NoisyLabelAcc(clean if n_clean else None, memorized if has_changed else None,
+                                  true if has_changed else None)
+        return StepNumbers(numbers[0], numbers[1], numbers[k:], numbers[2], numbers[3], noisy=split)

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from regtui.config import RunConfig
 from regtui.data.toy import make_toy_data
 from regtui.engine.optim import make_optimizer
+from regtui.engine.penalties import regularized
 from regtui.engine.reports import StepNumbers
 from regtui.models import build_model
 from regtui.norms import squared_norms
@@ -21,7 +22,7 @@ class RegressTask:
         self.cfg = cfg
         self.data = make_toy_data(cfg.seed).to(device)
         set_seed(cfg.seed)  # the reference re-seeds before building Net()
-        self.model = build_model(cfg.model).to(device)
+        self.model = build_model(cfg.model, dropout=cfg.dropout).to(device)
         self.optimizer = make_optimizer(cfg, self.model)
         self.n_tensors = len(list(self.model.parameters()))
 
@@ -31,7 +32,8 @@ class RegressTask:
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         loss = F.mse_loss(self.model(d.x), d.y)  # the train loss is measured before the step
-        loss.backward()
+        # the penalty shapes the gradient but is not reported: losses stay comparable across runs
+        regularized(loss, self.model.parameters(), self.cfg.l1, self.cfg.l2).backward()
         self.optimizer.step()
         self.model.eval()
         with torch.no_grad():

@@ -22,6 +22,26 @@ STOP_REASONS = {
 }
 
 
+class NoisyLabelAcc(NamedTuple):
+    """Training accuracy split by label noise (percent; None where the subset is empty).
+
+    Measured in the same evaluation pass as the train accuracy, on the images in eval mode:
+    `clean` on images whose label was left as it was, `memorized` on the changed images against
+    the (wrong) label they are trained on, `true` how often a changed image gets its TRUE label.
+    Clean images are learned first and changed ones memorized late (Arpit et al. 2017).
+    """
+
+    clean: float | None
+    memorized: float | None
+    true: float | None
+
+    def text(self) -> str:
+        """Short words for logs and status lines, e.g. 'clean 97% memorized 10%'."""
+        def pct(v: float | None) -> str:
+            return "-" if v is None else f"{v:.0f}%"
+        return f"clean {pct(self.clean)} memorized {pct(self.memorized)}"
+
+
 class StepNumbers(NamedTuple):
     """What a task measured in one epoch, already on the host."""
 
@@ -31,6 +51,7 @@ class StepNumbers(NamedTuple):
     train_acc: float | None = None
     val_acc: float | None = None
     curve: tuple[float, ...] | None = None
+    noisy: NoisyLabelAcc | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,7 @@ class EpochReport:
     best_epoch: int | None = None
     best_val_acc: float | None = None
     curve: tuple[float, ...] | None = None  # toy regression: predictions at x_test (snapshots only)
+    noisy: NoisyLabelAcc | None = None  # classification with labels partial/random only
 
 
 @dataclass

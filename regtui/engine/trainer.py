@@ -77,7 +77,8 @@ class Trainer:
                 total_norm=math.sqrt(sum(m.squared_norms)),
                 elapsed=time.perf_counter() - self._t0,
                 train_acc=m.train_acc, val_acc=m.val_acc,
-                best_epoch=best_epoch, best_val_acc=best_val, curve=m.curve)
+                best_epoch=best_epoch, best_val_acc=best_val, curve=m.curve,
+                noisy=m.noisy)
             self.history.append(report)
             yield report
             if not math.isfinite(m.train_loss):

@@ -28,6 +28,27 @@ def accuracy_chart(results: list[RunResult], width: int = 100, height: int = 22)
     return plt.build()
 
 
+def noisy_label_chart(results: list[RunResult], width: int = 100, height: int = 22) -> str | None:
+    """Train accuracy on clean (solid) vs changed labels (dotted) for runs with noisy labels.
+
+    Clean images are learned first; the changed ones are memorized late, which is why early
+    stopping works under label noise. None when no run has partial or random labels.
+    """
+    noisy = [res for res in results if res.last is not None and res.last.noisy is not None]
+    if not noisy:
+        return None
+    _start(width, height, "Train accuracy (%) by label: clean ━  changed (memorized) ┅")
+    for res in noisy:
+        epochs = [r.epoch for r in res.history]
+        name = res.info.config.name
+        plt.plot(epochs, [r.noisy.clean for r in res.history], label=f"{name} clean", marker="braille")
+        plt.plot(epochs, [r.noisy.memorized for r in res.history], label=f"{name} changed",
+                 marker="dot")
+    plt.ylim(0, 100)
+    plt.xlabel("epoch")
+    return plt.build()
+
+
 def toy_charts(result: RunResult, width: int = 100, height: int = 20) -> list[str]:
     """The toy regression: points, true line and fitted curve; then train/test loss (log scale)."""
     info = result.info

@@ -24,8 +24,9 @@ REFRESH_S = 0.1  # at most 10 progress updates a second, however fast epochs com
 def metrics_text(r: EpochReport) -> str:
     """The one-line numbers of an epoch: accuracies for classification, losses for regression."""
     if r.train_acc is not None:
-        return (f"train {r.train_acc:5.1f}%  val {r.val_acc:5.1f}%  "
+        text = (f"train {r.train_acc:5.1f}%  val {r.val_acc:5.1f}%  "
                 f"loss {r.train_loss:.3f}/{r.val_loss:.3f}  norm {r.total_norm:.2f}")
+        return text + (f"  {r.noisy.text()}" if r.noisy is not None else "")
     return f"train loss {r.train_loss:.4g}  test loss {r.val_loss:.4g}  norm {r.total_norm:.2f}"
 
 

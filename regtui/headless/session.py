@@ -17,7 +17,7 @@ from regtui.engine import RunResult
 from regtui.engine.runs import run_all
 from regtui.engine.tasks import task_of
 from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
-from regtui.headless.charts import accuracy_chart, toy_charts
+from regtui.headless.charts import accuracy_chart, noisy_label_chart, toy_charts
 from regtui.headless.groups import group_summaries, report_groups
 from regtui.headless.printers import LogPrinter, TtyPrinter
 from regtui.headless.runner import Executor, Outcome, run_preset
@@ -102,5 +102,6 @@ def _report_runs(console: Console, results: list[RunResult], plot: bool) -> None
         width = max(40, min(console.width, 120))
         charts = toy_charts(results[0], width) if task_of(results[0].info.config).has_curve \
             else [accuracy_chart(results, width)]
+        charts += [c for c in [noisy_label_chart(results, width)] if c is not None]
         for chart in charts:
             console.print(Text.from_ansi(chart))

@@ -71,6 +71,8 @@ def run_fields(preset: Preset, run: SessionRun) -> list[Field]:
         fields.append(Field(f"train {r.train_acc:.1f}% val {r.val_acc:.1f}%", 1))
         if r.best_epoch:
             fields.append(Field(f"best {r.best_val_acc:.1f}% @ {r.best_epoch}", 3, "bold green"))
+        if r.noisy is not None:  # partial/random labels: clean learned first, changed memorized late
+            fields.append(Field(r.noisy.text(), 4))
     else:
         fields.append(Field(f"train loss {r.train_loss:.3g} test loss {r.val_loss:.3g}", 1))
     fields.append(Field(f"norm {r.total_norm:.2f}", 6))

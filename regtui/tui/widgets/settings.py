@@ -38,13 +38,20 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("seed", "Seed", "input"),
     ("early_stopping", "Early stop", "switch"),
     ("patience", "Patience", "input"),
+    ("l2", "L2", "input"),
+    ("l1", "L1", "input"),
+    ("weight_decay", "Decay", "input"),
+    ("dropout", "Dropout", "input"),
+    ("augment", "Augment", "switch"),
     ("device", "Device", "select"),
 )
 LABELS = {key: label for key, label, _ in FORM}
 # Settings `a` (run all) takes from the pane for every run; each run keeps its own labels.
 COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_stopping",
           "patience", "device")
-IF_CHANGED = ("dataset", "data_dir", "model")  # taken for every run only when edited
+# taken for every run only when edited: a preset such as shrinkage gives each run its own
+# regularizer, and `a` must not overwrite them with the focused run's
+IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
 MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
 NOTE_EVERY_S = 2.0
 

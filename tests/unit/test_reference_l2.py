@@ -1,0 +1,83 @@
+"""regtui's l1/l2 settings equal the tutorial's own train() with reg_function1/2 and lambda, bit for bit.
+
+The reference's train() is copied verbatim from the tutorial (lines 351-389 of
+/work/shared/reference/regularization-tutorial.txt). Its penalties are the course's l1_reg and
+l2_reg (the next tutorial's definitions: a loop over model.parameters(), biases included).
+"""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import optim
+from torch.utils.data import DataLoader, TensorDataset
+
+from regtui.config import from_mapping
+from regtui.engine.classify import ClassifyTask
+from regtui.models import BigAnimalNet
+from regtui.seeding import set_seed
+
+
+def train(args, model, train_loader, optimizer,
+          reg_function1=None, reg_function2=None, criterion=F.nll_loss):
+  device = args['device']
+  model.train()
+  for batch_idx, (data, target) in enumerate(train_loader):  # noqa: B007 (verbatim)
+    data, target = data.to(device), target.to(device)
+    optimizer.zero_grad()
+    output = model(data)
+    if reg_function1 is None:
+      loss = criterion(output, target)
+    elif reg_function2 is None:
+      loss = criterion(output, target)+args['lambda']*reg_function1(model)
+    else:
+      loss = criterion(output, target) + args['lambda1']*reg_function1(model) + args['lambda2']*reg_function2(model)  # noqa: E501
+    loss.backward()
+    optimizer.step()
+
+  return model
+
+
+def l1_reg(model):
+  l1 = 0.0
+  for param in model.parameters():
+    l1 += torch.sum(torch.abs(param))
+  return l1
+
+
+def l2_reg(model):
+  l2 = 0.0
+  for param in model.parameters():
+    l2 += torch.sum(torch.abs(param)**2)
+  return l2
+
+
+EPOCHS = 15
+
+
+def _reference_weights(cfg, args, reg1, reg2):
+    """The tutorial's main(): same data, model seeded as it seeds it, its SGD, its train()."""
+    data = ClassifyTask(cfg, torch.device("cpu")).data  # regtui's split and labels (tested elsewhere)
+    loader = DataLoader(TensorDataset(data.x_train, data.y_train), batch_size=cfg.batch_size)
+    set_seed(cfg.seed)
+    model = BigAnimalNet(data.in_features, len(data.classes))
+    optimizer = optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum)
+    for _ in range(EPOCHS):
+        train({"device": "cpu", **args}, model, loader, optimizer, reg1, reg2)
+    return model.state_dict()
+
+
+@pytest.mark.parametrize(("settings", "args", "regs"), [
+    ({"l2": 0.05}, {"lambda": 0.05}, (l2_reg, None)),
+    ({"l1": 1e-3}, {"lambda": 1e-3}, (l1_reg, None)),
+    ({"l1": 1e-3, "l2": 0.05}, {"lambda1": 1e-3, "lambda2": 0.05}, (l1_reg, l2_reg)),
+])
+def test_penalties_equal_the_reference_train_exactly(settings, args, regs):
+    cfg = from_mapping({"labels": "partial", "epochs": EPOCHS, "device": "cpu", **settings}, "test")
+    task = ClassifyTask(cfg, torch.device("cpu"))
+    for epoch in range(1, EPOCHS + 1):
+        task.step(epoch)
+    ours = task.model.state_dict()
+    ref = _reference_weights(cfg, args, *regs)
+    assert ours.keys() == ref.keys()
+    for key in ours:
+        assert torch.equal(ours[key], ref[key]), key
