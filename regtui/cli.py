@@ -237,16 +237,15 @@ def runs_text(runs: tuple[Any, ...]) -> str:
 @app.command()
 def presets() -> None:
     """List the bundled presets with what each one demonstrates."""
-    from rich.table import Table
-
     from regtui.presets import load_preset, preset_paths
 
+    # Two lines a preset rather than a table: a table squeezed to 80 columns cut the run lists
+    # and descriptions; these lines read whole at any width, in a terminal or a pipe.
     console = Console(highlight=False)
-    table = Table("preset", "runs", "what it shows", box=None, pad_edge=False)
     for name in preset_paths():
         p = load_preset(name)
-        table.add_row(name, runs_text(p.runs), p.description)
-    console.print(table)
+        console.print(f"[bold]{name}[/]  [dim]runs: {escape(runs_text(p.runs))}[/]", soft_wrap=True)
+        console.print(f"    {p.description}", markup=False, soft_wrap=True)
     console.print("Run one with: regtui run PRESET   (or open it in the app: regtui tui PRESET)")
 
 
