@@ -73,6 +73,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON summary o
                                                          "(progress goes to stderr).")]
 PlotOption = Annotated[bool | None, typer.Option("--plot/--no-plot",
                                                  help="Charts at the end (default: on a terminal).")]
+StackOption = Annotated[bool, typer.Option(
+    "--stack", help="Opt-in speed path for seeds on a GPU: runs that differ only by seed, labels "
+                    "or inputs train as one stacked model (weights stacked along a leading "
+                    "dimension). Members then agree with their single runs within float noise, "
+                    "not bit for bit.")]
 
 
 def _help(key: str, extra: str = "") -> str:
@@ -126,6 +131,7 @@ def run(
     out: OutOption = Path("runs"),
     json_out: JsonOption = False,
     plot: PlotOption = None,
+    stack: StackOption = False,
 ) -> None:
     """Train a preset headless: progress, a summary table, charts and a run folder per run.
 
@@ -155,7 +161,7 @@ def run(
     set_threads(threads)
     try:
         loaded = load_preset(preset, overrides)
-        code = run_session(loaded, out, json_out, plot)
+        code = run_session(loaded, out, json_out, plot, execute=_stacked() if stack else None)
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
     except OSError as exc:
@@ -179,12 +185,14 @@ def sweep(
     out: OutOption = Path("runs"),
     json_out: JsonOption = False,
     plot: PlotOption = None,
+    stack: StackOption = False,
 ) -> None:
     """Run a preset over a grid of settings (and seeds): one run folder per grid point and seed.
 
     Runs are named after their grid values (e.g. true-lr0.001); values are checked like preset
     values before anything trains. With seeds, the tables give mean ± sd per grid point.
     """
+    from regtui.config import ConfigError
     from regtui.headless.session import run_session
     from regtui.presets import load_preset
     from regtui.sweep import parse_grid
@@ -193,8 +201,10 @@ def sweep(
     if ray is None:  # Ray tasks choose their own CPU share
         set_threads(threads)
     try:
+        if stack and ray is not None:
+            raise ConfigError("command line: give --stack or --ray, not both")
         loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
-        execute = None
+        execute = _stacked() if stack else None
         if ray is not None:
             from regtui.engine.ray_exec import ray_executor
 
@@ -205,6 +215,13 @@ def sweep(
     except OSError as exc:
         raise fail(f"{exc}", EXIT_FAILED) from None
     raise typer.Exit(code)
+
+
+def _stacked() -> Any:
+    """The stacked executor (imported only for --stack: it loads torch.func)."""
+    from regtui.engine.stacked_runs import run_stacked
+
+    return run_stacked
 
 
 def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:

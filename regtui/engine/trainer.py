@@ -60,7 +60,8 @@ class Trainer:
 
     def __iter__(self) -> Iterator[EpochReport]:
         cfg = self.cfg
-        self._t0 = time.perf_counter()
+        if self._t0 is None:  # a stacked run starts its members' clocks together, before epoch 1
+            self._t0 = time.perf_counter()
         for epoch in range(1, cfg.epochs + 1):
             m = self.task.step(epoch)
             best_epoch = best_val = None
@@ -81,15 +82,20 @@ class Trainer:
                 noisy=m.noisy)
             self.history.append(report)
             yield report
-            if not math.isfinite(m.train_loss):
-                self.stop_reason = "non-finite"
-            elif cfg.early_stopping and self.stopper.exhausted:
-                self.stop_reason = "patience"
-            elif self._stop.is_set():
-                self.stop_reason = self._stop_reason
+            self.stop_reason = self.own_stop(report) or (self._stop_reason if self._stop.is_set()
+                                                         else None)
             if self.stop_reason:
                 return
         self.stop_reason = "finished"
+
+    def own_stop(self, report: EpochReport) -> str | None:
+        """Why the run ends after `report`'s epoch by its own rules (a non-finite loss, patience),
+        or None; known as soon as the epoch is reported (the stacked executor asks before training on)."""
+        if not math.isfinite(report.train_loss):
+            return "non-finite"
+        if self.cfg.early_stopping and self.stopper.exhausted:
+            return "patience"
+        return None
 
     def run(self) -> RunResult:
         """Train to the end with no listener and return the result."""
