@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,9 +17,11 @@ from textual.widgets import Footer, Select
 from textual.worker import Worker, get_current_worker
 
 from regtui.config import ConfigError, RunConfig
+from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.tui.form import names_for_all
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
+from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
 from regtui.tui.session import SessionRun
 from regtui.tui.training import train_runs
 from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
@@ -50,12 +53,23 @@ class RegtuiApp(App[int]):
         Binding("question_mark", "help", "Help", priority=True),
         Binding("q", "quit", "Quit", priority=True),
         Binding("escape", "leave_field", "Leave field", show=False),
+        # Playback and chart controls (h5). Not priority: typed into a field they are text.
+        Binding("minus", "speed(-1)", "Slower", show=False),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
+        Binding("r", "replay", "Replay", show=False),
+        Binding("l", "toggle_log", "Log scale", show=False),
+        Binding("z", "zoom", "Zoom", show=False),
+        Binding("n", "next_table_run", "Table run", show=False),
+        *[Binding(str(i), f"toggle_run({i})", f"Run {i}", show=False) for i in range(1, 10)],
     ]
 
     def __init__(self, preset: str | None = None, autostart: bool = False,
                  exit_when_done: bool = False, exit_delay: float = 2.0,
-                 out_dir: Path = Path("runs")) -> None:
+                 out_dir: Path = Path("runs"), speed: float | None = DEFAULT_SPEED,
+                 saved: list[RunResult] | None = None) -> None:
         super().__init__()
+        self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
+        self.saved = saved or []  # `regtui show`: finished runs to replay on start
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
         self.autostart = autostart
@@ -85,7 +99,12 @@ class RegtuiApp(App[int]):
         self._show_preset(self.preset)
         self._layout_for_width(self.size.width)
         self.set_interval(MIN_INTERVAL_S, self._frame)
-        if self.autostart:
+        self._show_speed()
+        if self.saved:
+            self.query_one(SettingsPane).display = False  # the charts get the room (h: settings)
+            self._layout_for_width(self.size.width)
+            self._replay(self.saved)
+        elif self.autostart:
             self.call_after_refresh(self.action_start_all)
 
     def on_resize(self, event) -> None:
@@ -197,6 +216,7 @@ class RegtuiApp(App[int]):
             self.notify("Stop the run before clearing (x).", severity="warning")
             return
         self.runs.clear()
+        self.pacer.clear()
         self.current = None
         self.message_line = "Cleared."
         self._redraw_all()
@@ -251,8 +271,96 @@ class RegtuiApp(App[int]):
             await asyncio.sleep(0.02)  # one epoch is milliseconds; the UI stays live meanwhile
         self.exit(0)
 
-    # ----- messages from the worker (main thread) --------------------------------------
+    # ----- playback: speed, replay and chart controls (h5) ----------------------------
     @on(RunStarted)
+    @on(EpochsDone)
+    @on(RunEnded)
+    @on(RunFailed)
+    @on(TrainingDone)
+    def _queue(self, message) -> None:
+        """Worker messages wait in the pacer, which plays them to the view at the chosen speed."""
+        self.pacer.push(message)
+
+    def _pace(self) -> bool:
+        """Apply what the pacer releases now; True when a run ended (its final frame is due)."""
+        ended = False
+        for item in self.pacer.release(time.monotonic()):
+            if isinstance(item, EpochReport):
+                if self.current is not None:
+                    self.current.add(item)
+                    self._dirty = True
+            else:
+                ended |= isinstance(item, RunEnded)
+                {RunStarted: self._run_started, RunEnded: self._run_ended, RunFailed: self._run_failed,
+                 TrainingDone: self._training_done}[type(item)](item)
+        return ended
+
+    def speed_text(self) -> str:
+        """The playback speed for the status line or a title: 'x1', 'x0.25', 'full'."""
+        return speed_label(self.pacer.speed)
+
+    def _show_speed(self) -> None:
+        self.query_one(LiveView).speed = self.speed_text()
+        self._redraw_all()
+
+    def action_speed(self, step: int) -> None:
+        """-: slower, +: faster; the fastest choice is full speed (no pacing)."""
+        i = SPEEDS.index(self.pacer.speed) if self.pacer.speed in SPEEDS else SPEEDS.index(DEFAULT_SPEED)
+        self.pacer.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + step))]
+        self._show_speed()
+        self.notify(f"Speed {self.speed_text()}", timeout=1.5)
+
+    def action_replay(self) -> None:
+        """Play the session's finished runs again from epoch 1 at the current speed."""
+        done = [r.result for r in self.runs if r.result is not None]
+        if self.training or not done:
+            self.notify("Replay needs finished runs and no training in progress.", severity="warning")
+            return
+        self._replay(done)
+
+    def _replay(self, results: list[RunResult]) -> None:
+        self.pacer.clear()
+        self.runs.clear()
+        self.current = None
+        for result in results:
+            for message in Replay(result).messages():
+                self.pacer.push(message)
+        self.pacer.push(TrainingDone(stopped=False))
+        self.message_line = f"Replaying {len(results)} run(s) at {self.speed_text()} (-/+ speed)"
+        self._refresh_status()
+
+    def _set_options(self, **changes) -> None:
+        view = self.query_one(LiveView)
+        view.options = replace(view.options, **changes)
+        self._redraw_all()
+
+    def action_toggle_log(self) -> None:
+        """Norm chart on a log scale, or back to linear."""
+        self._set_options(log=not self.query_one(LiveView).options.log)
+
+    def action_zoom(self) -> None:
+        """Cycle the epoch axis: the whole run, the last 50 epochs, the last 20."""
+        zooms = (None, 50, 20)
+        last = self.query_one(LiveView).options.last
+        self._set_options(last=zooms[(zooms.index(last) + 1) % len(zooms)] if last in zooms else None)
+
+    def action_toggle_run(self, number: int) -> None:
+        """Hide or show the session's run `number` (1-based, as numbered in the legend)."""
+        if number > len(self.runs):
+            self.notify(f"There is no run {number}.", severity="warning", timeout=2)
+            return
+        hidden = set(self.query_one(LiveView).options.hidden) ^ {self.runs[number - 1].name}
+        self._set_options(hidden=frozenset(hidden))
+
+    def action_next_table_run(self) -> None:
+        """Show the next run's per-layer norms in the table (after the last: the current run)."""
+        view = self.query_one(LiveView)
+        names = [r.name for r in self.runs]
+        i = names.index(view.table_run) + 1 if view.table_run in names else 0
+        view.table_run = names[i] if i < len(names) else None
+        self._redraw_all()
+
+    # ----- messages from the worker, applied by the pacer (main thread) ---------------
     def _run_started(self, message: RunStarted) -> None:
         for note in message.info.notes:
             self.notify(note, title="Data warning", severity="warning", timeout=10, markup=False)
@@ -260,32 +368,19 @@ class RegtuiApp(App[int]):
         self.runs.append(self.current)
         self._redraw_all()
 
-    @on(EpochsDone)
-    def _epochs_done(self, message: EpochsDone) -> None:
-        run = self.current
-        if run is None:
-            return
-        for report in message.reports:
-            run.add(report)
-        self._redraw_all()
-
-    @on(RunEnded)
     def _run_ended(self, message: RunEnded) -> None:
         if self.current is not None:
             self.current.result = message.result
-        self._frame(force=True)
 
-    @on(RunFailed)
     def _run_failed(self, message: RunFailed) -> None:
         self.notify(message.error, title=f"Run {message.name} failed", severity="error", timeout=10,
                     markup=False)
         self.message_line = f"Run {message.name} failed: {message.error}"
 
-    @on(TrainingDone)
     def _training_done(self, message: TrainingDone) -> None:
         pane = self.query_one(SettingsPane)
         pane.disabled = False
-        if self.size.width >= NARROW:  # narrow screens keep the charts; h shows the settings
+        if self.size.width >= NARROW and not self.saved:  # narrow screens and `show` keep the charts
             pane.display = True
         self._layout_for_width(self.size.width)
         self.message_line = ("Stopped. " if message.stopped else "Done. ") + \
@@ -308,6 +403,7 @@ class RegtuiApp(App[int]):
         `force` draws now whatever the budget says: used when a run ends, so its final
         state is on screen at once.
         """
+        force = self._pace() or force
         if not force and (not self._dirty or not self.frame_budget.due()):
             return
         self._dirty = False

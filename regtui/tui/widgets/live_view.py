@@ -12,7 +12,8 @@ from regtui.norms import seeded_norms
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text
-from regtui.tui.widgets.charts import AccuracyChart, FitChart, LossChart, NormChart, legend
+from regtui.tui.widgets.charts import AccuracyChart, ChartOptions, FitChart, LossChart, NormChart
+from regtui.tui.widgets.legend import Legend, legend_text
 from regtui.tui.widgets.norm_table import NormTable
 
 STACK_BELOW = 70  # charts go one above the other when this area is narrower than this
@@ -31,6 +32,9 @@ class LiveView(Vertical):
     """Everything that shows training; `draw()` repaints it all from the session's runs."""
 
     preview: RunInfo | None = None  # shown in the norm table while there is no run
+    options = ChartOptions()  # the chart controls' choices (log, last N epochs, hidden runs)
+    table_run: str | None = None  # run whose norms the table shows (None: the current run)
+    speed = ""  # playback speed as shown in the legend, e.g. 'x1'
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -39,7 +43,7 @@ class LiveView(Vertical):
             yield FitChart(id="fit", classes="regress-only")
             yield LossChart(id="loss", classes="regress-only")
             yield NormChart(id="norm")
-        yield Static(id="legend")
+        yield Legend(id="legend")
         yield NormTable(id="norm-table")
 
     @property
@@ -60,10 +64,16 @@ class LiveView(Vertical):
              message: str) -> None:
         """Repaint charts, table, legend and status (called by the app's frame clock)."""
         for chart in self.query("#charts > *"):
-            chart.redraw(runs)
-        self.query_one(NormTable).show(current.info if current else self.preview,
-                                       current.last if current else None)
-        self.query_one("#legend", Static).update(legend(runs, self.task), layout=False)
+            chart.redraw(runs, self.options)
+        shown = next((r for r in runs if r.name == self.table_run), current)
+        choice = "n: next run" if len(runs) > 1 else ""
+        self.query_one(NormTable).show(shown.info if shown else self.preview,
+                                       shown.last if shown else None, choice)
+        legend = self.query_one(Legend)
+        text = legend_text(runs, self.task, self.options, self.speed)
+        if text != getattr(legend, "shown", None):  # its height may change: relayout only then
+            legend.shown = text
+            legend.update(text)
         self.draw_status(preset, current, message)
 
     def draw_status(self, preset: Preset, current: SessionRun | None, message: str) -> None:
