@@ -69,9 +69,12 @@ class RegtuiApp(App[int]):
                  saved: list[RunResult] | None = None) -> None:
         super().__init__()
         self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
-        self.saved = saved or []  # `regtui show`: finished runs to replay on start
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
+        self.saved = saved or []  # `regtui show`: finished runs to replay on start
+        if self.saved:
+            self.preset = Preset("saved runs", f"{len(self.saved)} saved run(s) · r replay · -/+ speed",
+                                 Path("."), tuple(r.info.config for r in self.saved))
         self.autostart = autostart
         self.exit_when_done = exit_when_done
         self.exit_delay = exit_delay
