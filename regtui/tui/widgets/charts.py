@@ -95,9 +95,12 @@ class LiveChart(Budgeted, Widget):
     # ----- helpers for the epoch axis --------------------------------------------------
     def window(self, runs: list[SessionRun]) -> tuple[int, int]:
         """First and last epoch on the x axis: the whole run, or the last N epochs."""
-        hi = max((r.epochs[-1] for r in runs if r.epochs), default=1)
-        lo = 1 if self.options.last is None else max(1, hi - self.options.last + 1)
-        return lo, max(hi, lo + 1)
+        done = max((r.epochs[-1] for r in runs if r.epochs), default=1)
+        if self.options.last is not None:
+            return max(1, done - self.options.last + 1), max(done, 2)
+        # the whole run: the axis spans the planned epochs, so curves grow across a still axis
+        planned = max((r.last.epochs for r in runs if r.last), default=done)
+        return 1, max(planned, done, 2)
 
     def epoch_axis(self, chart: Chart, lo: int, hi: int) -> None:
         """Integer epoch ticks (never 50.8) across [lo, hi]."""
@@ -134,7 +137,9 @@ def linear_axis(chart: Chart, series: list[list[float]], height: int) -> None:
     lo, hi = min(values), max(values)
     step = nice_step((hi - lo) or abs(hi) or 1, max(2, height // 3))
     first, last = math.floor(lo / step), math.ceil(hi / step)
-    chart.yticks = [(k * step, compact(k * step).rjust(TICK_WIDTH)) for k in range(first, last + 1)]
+    digits = max(0, -math.floor(math.log10(step)))  # enough decimals to tell ticks apart
+    label = (lambda v: f"{v:.{digits}f}") if step >= 0.001 and abs(hi) < 1e5 else compact
+    chart.yticks = [(k * step, label(k * step).rjust(TICK_WIDTH)) for k in range(first, last + 1)]
     chart.y_range = (first * step, last * step)
 
 

@@ -14,32 +14,40 @@ def rgb(color: tuple[int, int, int]) -> str:
     return "rgb({},{},{})".format(*color)
 
 
-def legend_text(runs: list[SessionRun], task: str, options: ChartOptions, speed: str = "") -> Text:
-    """What each colour and marker means; runs numbered for the keys that hide them (1-9)."""
-    text = Text()
+def legend_text(runs: list[SessionRun], task: str, options: ChartOptions, speed: str = "",
+                width: int = 200) -> Text:
+    """What each colour and marker means; runs numbered for the keys that hide them (1-9).
+
+    Entries are packed into lines of `width` cells and never split, so no run is cut off.
+    """
+    entries: list[Text] = []
     if task == "regress":
-        text.append("● points", style=rgb(YELLOW))
-        text.append("  ·· true 2x", style=rgb(GREEN))
-        text.append("  ━ network fit", style=rgb(COLORS[0]))
-        text.append("   loss: ")
-        text.append("━ train", style=rgb(COLORS[0]))
-        text.append(f"  {MARKERS[1]} test vs 2x", style=rgb(COLORS[1]))
+        entries += [Text("● points", style=rgb(YELLOW)), Text("·· true 2x", style=rgb(GREEN)),
+                    Text("━ network fit", style=rgb(COLORS[0])), Text("loss: ━ train", style=rgb(COLORS[0])),
+                    Text(f"{MARKERS[1]} test vs 2x", style=rgb(COLORS[1]))]
     else:
-        text.append("━ train  ")
-        text.append("marker val  ", style="dim")
-        text.append("│ best epoch", style=rgb(GREEN))
+        entries += [Text("━ train, val: the run's marker"), Text("│ best epoch", style=rgb(GREEN))]
         for i, run in enumerate(runs):
             if run.task != "classify":
                 continue
+            entry = Text(f"{i + 1}:" if i < 9 else "", style="dim")
             hidden = run.name in options.hidden
-            text.append("   " if i else "  ·  ")
-            text.append(f"{i + 1}:" if i < 9 else "", style="dim")
-            style = "dim strike" if hidden else rgb(run_color(i))
-            text.append_text(Text(f"{run_marker(i)} {run.name}", style=style))  # a name is never markup
+            entry.append(f"{run_marker(i)} {run.name}", style="dim strike" if hidden else rgb(run_color(i)))
+            entries.append(entry)
     extras = [s for s in (speed and f"speed {speed}", options.last and f"last {options.last} epochs",
                           options.log and task != "regress" and "norm log") if s]
     if extras:
-        text.append("  ·  " + " · ".join(extras), style="dim")
+        entries.append(Text(" · ".join(extras), style="dim"))
+    text, used = Text(), 0
+    for entry in entries:
+        if used and used + 3 + entry.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append("   ")
+            used += 3
+        text.append_text(entry)
+        used += entry.cell_len
     return text
 
 
@@ -51,5 +59,22 @@ class Legend(Static):
         height: auto;
         max-height: 4;
         padding: 0 1;
+        text-wrap: nowrap;
     }
     """
+
+    _args: tuple = ()
+    _shown: Text | None = None
+
+    def show(self, runs: list[SessionRun], task: str, options: ChartOptions, speed: str) -> None:
+        """Repaint for these runs and options (relayout only when the text changed)."""
+        self._args = (runs, task, options, speed)
+        text = legend_text(runs, task, options, speed, self.content_size.width or 200)
+        if text != self._shown:  # its height may change with the text, so only then
+            self._shown = text
+            self.update(text)
+
+    def on_resize(self) -> None:
+        if self._args:
+            self.show(*self._args)
+

@@ -13,7 +13,7 @@ from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text
 from regtui.tui.widgets.charts import AccuracyChart, ChartOptions, FitChart, LossChart, NormChart
-from regtui.tui.widgets.legend import Legend, legend_text
+from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.norm_table import NormTable
 
 STACK_BELOW = 70  # charts go one above the other when this area is narrower than this
@@ -69,11 +69,7 @@ class LiveView(Vertical):
         choice = "n: next run" if len(runs) > 1 else ""
         self.query_one(NormTable).show(shown.info if shown else self.preview,
                                        shown.last if shown else None, choice)
-        legend = self.query_one(Legend)
-        text = legend_text(runs, self.task, self.options, self.speed)
-        if text != getattr(legend, "shown", None):  # its height may change: relayout only then
-            legend.shown = text
-            legend.update(text)
+        self.query_one(Legend).show(runs, self.task, self.options, self.speed)
         self.draw_status(preset, current, message)
 
     def draw_status(self, preset: Preset, current: SessionRun | None, message: str) -> None:
