@@ -61,31 +61,29 @@ async def test_chart_controls_hide_runs_zoom_and_log():
     app = RegtuiApp(saved=[fake_result("true", 200), fake_result("random", 200, random_labels=True)],
                     speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
-        await pilot.pause(0.3)
         accuracy = app.query_one("#accuracy")
-        assert MARKERS[1] in visible_text(accuracy)  # random's validation markers
+
+        def shows(widget, predicate):  # the frame clock draws within its budget: wait for it
+            return wait_until(lambda: predicate(visible_text(widget)), 10)
+
+        await shows(accuracy, lambda text: MARKERS[1] in text)  # random's validation markers
         await pilot.press("2")
-        await pilot.pause(0.3)
-        assert MARKERS[1] not in visible_text(accuracy)  # hidden...
+        await shows(accuracy, lambda text: MARKERS[1] not in text)  # hidden...
         assert "random" in visible_text(app.query_one(Legend))  # ...but still in the legend
         await pilot.press("z")
-        await pilot.pause(0.3)
-        ticks = visible_text(accuracy).splitlines()[-1].split()
-        assert ticks[0] == "151" and ticks[-1] == "200"  # last 50 epochs, integer ticks
+        await shows(accuracy, lambda text: text.splitlines()[-1].split()[0] == "151")  # last 50 epochs
+        assert visible_text(accuracy).splitlines()[-1].split()[-1] == "200"
         await pilot.press("l")
-        await pilot.pause(0.3)
-        assert "(log)" in visible_text(app.query_one("#norm"))
+        await shows(app.query_one("#norm"), lambda text: "(log)" in text)
         await pilot.press("n")
-        await pilot.pause(0.3)
-        assert "true @ epoch 200/200" in visible_text(app.query_one(NormTable))
+        await shows(app.query_one(NormTable), lambda text: "true @ epoch 200/200" in text)
 
 
 async def test_charts_are_legible():
     app = RegtuiApp(saved=[fake_result(n, 200) for n in ("a", "b", "c", "d")], speed=None)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         await wait_until(lambda: len(app.runs) == 4 and app.runs[3].result is not None, 10)
-        await pilot.pause(0.3)
+        await wait_until(lambda: "d" in visible_text(app.query_one(Legend)), 10)
         text = visible_text(app.query_one("#accuracy"))
         assert not re.search(r"\d\.\d", text.splitlines()[-1])  # epoch ticks are integers
         legend = visible_text(app.query_one(Legend))
@@ -139,8 +137,6 @@ async def test_a_folder_written_by_regtui_run_replays_in_show(tmp_path):
     assert [r.info.config.name for r in saved] == ["true", "random"]
     assert saved[0].history[-1].epoch == 5 and saved[1].stop_reason == "interrupted"
     app = RegtuiApp(saved=saved, speed=None)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
-        await pilot.pause(0.3)
-        assert "random @ epoch 5/5" in visible_text(app.query_one(NormTable))
+    async with app.run_test(size=(120, 40)):
+        await wait_until(lambda: "random @ epoch 5/5" in visible_text(app.query_one(NormTable)), 10)
         assert "true" in visible_text(app.query_one(Legend))

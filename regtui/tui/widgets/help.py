@@ -21,15 +21,22 @@ KEYS = (
     ("p", "choose another experiment (preset)"),
     ("w", "save the session's runs to a run folder (like regtui run)"),
     ("h", "hide or show the settings pane"),
+    ("- +", "playback speed: slower, faster (fastest: full speed)"),
+    ("r", "replay the session's runs from epoch 1"),
+    ("z", "epochs shown: whole run, last 50, last 20"),
+    ("l", "norm chart: log scale on or off"),
+    ("1-9", "hide or show run N (numbered in the legend)"),
+    ("n", "norm table: show the next run"),
     ("tab", "next setting (shift+tab: previous); enter opens a list"),
     ("?", "this help (escape closes it)"),
     ("q", "quit; a run in progress is stopped first"),
 )
 
 NOTES = (
-    "Accuracy chart: train (solid) and validation (dots) per epoch for every run of the "
-    "session, so true, random and partial labels build up on one chart; the green line is "
-    "the latest run's best validation epoch. Norm chart: total Frobenius norm of the weights. "
+    "Accuracy chart: train (solid line) and validation (the run's marker) per epoch for every "
+    "run of the session, so true, random and partial labels build up on one chart; the green "
+    "line is the latest run's best validation epoch. Norm chart: total Frobenius norm of the weights. "
+    "Training runs at full speed; the charts play it back at the chosen speed (x1: ~4 s a run). "
     "Toy experiment: the 10 points, the true line 2x, the network's fit, and the losses. "
     "Table: per parameter tensor, its norm at the start, now, and the change."
 )
