@@ -91,6 +91,14 @@ async def _drive(app, size: tuple[int, int]) -> tuple[float, int]:
     async with app.run_test(size=size) as pilot:
         await pilot.pause(0.5)  # let the first layout and frames settle, as a person would
         await pilot.press("a")
+        start, cpu, before = time.monotonic(), time.thread_time(), app.frame_budget.frames
+        while app.training or not app.runs:  # frames drawn while the worker trains
+            await asyncio.sleep(0.05)
+        wall = time.monotonic() - start
+        rate = (app.frame_budget.frames - before) / wall
+        # the UI thread's CPU time is what competes with training for the GIL
+        share = (time.thread_time() - cpu) / wall
+        print(f"  while training: {rate:4.1f} frames/s, UI thread busy {100 * share:4.1f}% of the time")
         while not app.runs or app.training or any(r.result is None for r in app.runs):
             await asyncio.sleep(0.05)
         frames = app.frame_budget.frames

@@ -24,7 +24,7 @@ from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, Tra
 from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
 from regtui.tui.session import SessionRun
 from regtui.tui.training import train_runs
-from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
+from regtui.tui.widgets.budget import TICK_S, RedrawBudget
 from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.live_view import LiveView, preview_info
 from regtui.tui.widgets.settings import SettingsPane
@@ -101,7 +101,7 @@ class RegtuiApp(App[int]):
     def on_mount(self) -> None:
         self._show_preset(self.preset)
         self._layout_for_width(self.size.width)
-        self.set_interval(MIN_INTERVAL_S, self._frame)
+        self.set_interval(TICK_S, self._frame)
         self._show_speed()
         if self.saved:
             self.query_one(SettingsPane).display = False  # the charts get the room (h: settings)
