@@ -52,6 +52,8 @@ def load_run(folder: Path) -> RunResult:
     header, rows = _metrics(folder)
     norm_cols = [h for h in header if h.startswith("norm:")]
     history = [_report(cfg, row, norm_cols, f"{folder / METRICS} line {i}") for i, row in enumerate(rows, 2)]
+    x_test, curves = _curves(folder)
+    history = [replace(r, curve=curves[r.epoch]) if r.epoch in curves else r for r in history]
     by_epoch = {r.epoch: r for r in history}
     history = [replace(r, best_val_acc=by_epoch[r.best_epoch].val_acc) if r.best_epoch in by_epoch
                else replace(r, best_epoch=None) for r in history]
@@ -64,7 +66,8 @@ def load_run(folder: Path) -> RunResult:
         initial = history[0].layer_norms if history else (0.0,) * len(layers)
     info = RunInfo(config=cfg, device=str(summary.get("device", "")) if summary else "saved",
                    layers=layers, initial_norms=initial, initial_total=total_from_layers(initial),
-                   data_source=str(summary.get("data_source", "")) if summary else str(folder))
+                   data_source=str(summary.get("data_source", "")) if summary else str(folder),
+                   x_test=x_test)
     reason = str(summary.get("stop_reason", "finished")) if summary else "interrupted"
     return RunResult(info=info, history=history, stop_reason=reason if reason in STOP_REASONS else "stopped",
                      wall_time=float(summary.get("wall_time_s", 0.0)) if summary else 0.0, final_state={},
@@ -83,6 +86,22 @@ def load_runs(paths: list[Path]) -> list[RunResult]:
         seen.add(name)
         results.append(result)
     return results
+
+
+def _curves(folder: Path) -> tuple[tuple[float, ...] | None, dict[int, tuple[float, ...]]]:
+    """Toy runs: the test inputs and the fitted curve per snapshot epoch, from curves.csv."""
+    path = folder / "curves.csv"
+    if not path.is_file():
+        return None, {}
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            header, *rows = list(csv.reader(fh))
+        x_test = tuple(float(row[0]) for row in rows)
+        curves = {int(name.removeprefix("epoch_")): tuple(float(row[k]) for row in rows)
+                  for k, name in enumerate(header) if k and name.startswith("epoch_")}
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, IndexError) as exc:
+        raise SavedRunError(f"{path}: cannot read: {exc}") from None
+    return x_test, curves
 
 
 def _summary(folder: Path) -> dict | None:

@@ -140,3 +140,11 @@ async def test_a_folder_written_by_regtui_run_replays_in_show(tmp_path):
     async with app.run_test(size=(120, 40)):
         await wait_until(lambda: "random @ epoch 5/5" in visible_text(app.query_one(NormTable)), 10)
         assert "true" in visible_text(app.query_one(Legend))
+
+
+def test_the_saved_run_loader_imports_no_ui():
+    import subprocess
+    import sys
+
+    code = "import sys, regtui.saved; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

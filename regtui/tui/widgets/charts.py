@@ -209,14 +209,18 @@ class FitChart(LiveChart):
         if not toy:
             return
         run = toy[-1][1]
-        xs, ys = (list(v) for v in run.info.points)
+        if run.info.x_test is None:
+            return
+        # a saved run (regtui show) keeps its fitted curves but not the 10 training points
+        xs, ys = (list(v) for v in run.info.points) if run.info.points else ([], [])
         x_test = list(run.info.x_test)
         true = [2 * x for x in x_test]
         chart.series.append(Series(x_test, true, GREEN, "·"))
         curve = list(run.curve[1]) if run.curve is not None else []
         if curve:
             chart.series.append(Series(x_test, curve, COLORS[0]))
-        chart.series.append(Series(xs, ys, YELLOW, "●"))  # last: on top of the curve
+        if xs:
+            chart.series.append(Series(xs, ys, YELLOW, "●"))  # last: on top of the curve
         chart.x_range = (min(x_test + xs), max(x_test + xs))
         ticks = int_ticks(math.floor(chart.x_range[0]), math.ceil(chart.x_range[1]), 6)
         chart.xticks = [(t, str(t)) for t in ticks if chart.x_range[0] <= t <= chart.x_range[1]]
