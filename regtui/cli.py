@@ -302,16 +302,56 @@ def tui(
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch (default: the cores "
                                                      "idle at start minus one for the UI, at "
                                                      "least 1).", min=1)] = None,
+    speed: Annotated[str, typer.Option(help=SPEED_HELP)] = "1",
 ) -> None:
     """Open the interactive app: choose data, labels, model and settings; watch it train.
 
-    Keys: s start, a run all, x stop, w save, h settings pane, ? help, q quit.
+    Keys: s start, a run all, x stop, w save, h settings pane, -/+ speed, r replay, ? help, q quit.
     """
     from regtui.tui.launch import launch
 
     try:
         code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                      exit_delay=exit_delay, threads=threads)
+                      exit_delay=exit_delay, threads=threads, speed=_speed(speed))
+    except RegtuiError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    raise typer.Exit(code)
+
+
+SPEED_HELP = ("Playback speed of the charts: 1 = a run unfolds over ~4 s, 2 twice as fast, "
+              "0.25 ... 8, or 'full' (as fast as it trains). Training itself always runs at full speed.")
+
+
+def _speed(text: str) -> float | None:
+    from regtui.tui.pacing import parse_speed
+
+    try:
+        return parse_speed(text)
+    except ValueError:
+        raise fail(f"--speed {text!r}: use a number above 0 such as 0.5, 1 or 4, or 'full'") from None
+
+
+@app.command()
+def show(
+    folders: Annotated[list[Path], typer.Argument(help="Run folders, or session folders holding them "
+                                                       "(from [b]regtui run[/] or the app's w).")],
+    speed: Annotated[str, typer.Option(help=SPEED_HELP)] = "1",
+    exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
+                                                 help="Quit when the replay ends (demos).")] = False,
+) -> None:
+    """Open saved runs in the app: the same charts, legend and norm table, replayed (r: again).
+
+    Several folders compare runs across sessions. A run killed mid-way opens too.
+    """
+    from regtui.saved import load_runs
+
+    pace = _speed(speed)
+    try:
+        results = load_runs(folders)
+        from regtui.tui.launch import launch
+
+        code = launch(preset=None, autostart=False, exit_when_done=exit_when_done, speed=pace,
+                      saved=results)
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
     raise typer.Exit(code)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,13 +20,15 @@ from textual.widgets import Footer, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from regtui.config import ConfigError, RunConfig, from_mapping
+from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.tui.form import names_for_all, plan
 from regtui.tui.keys import COMMANDS, bindings
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
+from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
 from regtui.tui.session import SessionRun
 from regtui.tui.training import train_runs
-from regtui.tui.widgets.budget import MIN_INTERVAL_S, RedrawBudget
+from regtui.tui.widgets.budget import TICK_S, RedrawBudget
 from regtui.tui.widgets.confirm import ConfirmScreen
 from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.live_view import LiveView, preview_info
@@ -50,10 +54,16 @@ class RegtuiApp(App[int]):
 
     def __init__(self, preset: str | None = None, autostart: bool = False,
                  exit_when_done: bool = False, exit_delay: float = 2.0,
-                 out_dir: Path = Path("runs")) -> None:
+                 out_dir: Path = Path("runs"), speed: float | None = DEFAULT_SPEED,
+                 saved: list[RunResult] | None = None) -> None:
         super().__init__()
+        self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
+        self.saved = saved or []  # `regtui show`: finished runs to replay on start
+        if self.saved:
+            self.preset = Preset("saved runs", f"{len(self.saved)} saved run(s) · r replay · -/+ speed",
+                                 Path("."), tuple(r.info.config for r in self.saved))
         self.autostart = autostart
         self.exit_when_done = exit_when_done
         self.exit_delay = exit_delay
@@ -81,8 +91,13 @@ class RegtuiApp(App[int]):
     def on_mount(self) -> None:
         self._show_preset(self.preset)
         self._layout_for_size()
-        self.set_interval(MIN_INTERVAL_S, self._frame)
-        if self.autostart:
+        self.set_interval(TICK_S, self._frame)
+        self._show_speed()
+        if self.saved:
+            self.query_one(SettingsPane).display = False  # the charts get the room (h: settings)
+            self._layout_for_size()
+            self._replay(self.saved)
+        elif self.autostart:
             self.call_after_refresh(self.action_start_all)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -153,23 +168,45 @@ class RegtuiApp(App[int]):
         """True while the training thread is alive (set until it has really left)."""
         return not self._worker_done.is_set()
 
-    def why_not(self, action: str) -> str | None:
-        """Why `action` cannot act now, in words for the user; None when it can."""
-        busy = "A run is in progress: stop it first (x)."
-        if action in ("start", "start_all", "choose_preset") and self.training:
+    @property
+    def busy(self) -> bool:
+        """True while training, or while the pacer still plays runs (training may have ended)."""
+        return self.training or self.pacer.busy
+
+    def why_not(self, action: str, *params: object) -> str | None:
+        """Why `action` cannot act now, in words for the user; None when it can.
+
+        `action` is a name with its parameters apart (check_action) or written in (a
+        binding, the palette): "toggle_run", 3 or "toggle_run(3)".
+        """
+        action, _, args = action.partition("(")
+        if args:
+            params = ast.literal_eval(f"({args[:-1]},)")
+        busy = ("A run is in progress: stop it first (x)." if self.training else
+                "Runs are playing: wait, or skip to the end (x).")
+        finished = any(r.result is not None for r in self.runs)
+        if action in ("start", "start_all", "choose_preset", "replay", "clear") and self.busy:
             return busy
-        if action == "clear":
-            return busy if self.training else None if self.runs else "Nothing to clear: no runs yet."
-        if action == "stop" and not self.training:
-            return "Nothing is running."
-        if action == "save" and not any(r.result is not None for r in self.runs):
-            return "Nothing to save yet: no run has ended."
-        return None
+        reasons = {
+            "clear": None if self.runs else "Nothing to clear: no runs yet.",
+            "stop": None if self.busy else "Nothing is running.",
+            "save": None if finished else "Nothing to save yet: no run has ended.",
+            "replay": None if finished else "Nothing to replay yet: no run has ended.",
+            "next_table_run": None if self.runs else "No runs yet: the table shows the initial weights.",
+        }
+        if action == "speed" and params:
+            if params[0] < 0 and self.pacer.speed == SPEEDS[0]:
+                return f"Already the slowest speed ({self.speed_text()})."
+            if params[0] > 0 and self.pacer.speed is None:
+                return "Already at full speed."
+        if action == "toggle_run" and params and int(params[0]) > len(self.runs):
+            return f"There is no run {params[0]}: the legend numbers the session's runs."
+        return reasons.get(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """None (dimmed in the footer) when a command cannot act; its key then reaches the
         hidden `why_not` binding, which says why."""
-        return None if self.why_not(action) else True
+        return None if self.why_not(action, *parameters) else True
 
     def action_why_not(self, action: str) -> None:
         """Say why the command bound to the key just pressed cannot act now."""
@@ -245,10 +282,15 @@ class RegtuiApp(App[int]):
         train_runs(configs, self.post_message, lambda: worker.is_cancelled, self._worker_done)
 
     def action_stop(self) -> None:
-        if self._worker is not None:
+        """Stop training after the epoch in progress; when only playback is left, skip to its end."""
+        if self.training and self._worker is not None:
             self._worker.cancel()
             self.message_line = "Stopping after the current epoch ..."
             self._refresh_status()
+        else:
+            self.pacer.speed, speed = None, self.pacer.speed  # release the rest at once ...
+            self._frame(force=True)
+            self.pacer.speed = speed  # ... and keep the chosen pace for the next run
 
     def action_clear(self) -> None:
         """Ask, then forget the session's runs (they are not saved unless w was pressed)."""
@@ -260,6 +302,7 @@ class RegtuiApp(App[int]):
         if not yes or self.training:
             return
         self.runs.clear()
+        self.pacer.clear()
         self.current = None
         self.message_line = "Cleared."
         self._redraw_all()
@@ -322,8 +365,89 @@ class RegtuiApp(App[int]):
             await asyncio.sleep(0.02)  # one epoch is milliseconds; the UI stays live meanwhile
         self.exit(0)
 
-    # ----- messages from the worker (main thread) --------------------------------------
+    # ----- playback: speed, replay and chart controls ---------------------------------
     @on(RunStarted)
+    @on(EpochsDone)
+    @on(RunEnded)
+    @on(RunFailed)
+    @on(TrainingDone)
+    def _queue(self, message) -> None:
+        """Worker messages wait in the pacer, which plays them to the view at the chosen speed."""
+        self.pacer.push(message)
+
+    def _pace(self) -> bool:
+        """Apply what the pacer releases now; True when a run ended (its final frame is due)."""
+        ended = False
+        for item in self.pacer.release(time.monotonic()):
+            if isinstance(item, EpochReport):
+                if self.current is not None:
+                    self.current.add(item)
+                    self._dirty = True
+            else:
+                ended |= isinstance(item, RunEnded)
+                {RunStarted: self._run_started, RunEnded: self._run_ended, RunFailed: self._run_failed,
+                 TrainingDone: self._training_done}[type(item)](item)
+        return ended
+
+    def speed_text(self) -> str:
+        """The playback speed for the status line or a title: 'x1', 'x0.25', 'full'."""
+        return speed_label(self.pacer.speed)
+
+    def _show_speed(self) -> None:
+        self.query_one(LiveView).speed = self.speed_text()
+        self._redraw_all()
+
+    def action_speed(self, step: int) -> None:
+        """-: slower, +: faster; the fastest choice is full speed (no pacing)."""
+        i = SPEEDS.index(self.pacer.speed) if self.pacer.speed in SPEEDS else SPEEDS.index(DEFAULT_SPEED)
+        self.pacer.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i + step))]
+        self._show_speed()
+        self.notify(f"Speed {self.speed_text()}", timeout=1.5)
+
+    def action_replay(self) -> None:
+        """Play the session's finished runs again from epoch 1 at the current speed."""
+        self._replay([r.result for r in self.runs if r.result is not None])
+
+    def _replay(self, results: list[RunResult]) -> None:
+        self.pacer.clear()
+        self.runs.clear()
+        self.current = None
+        for result in results:
+            for message in Replay(result).messages():
+                self.pacer.push(message)
+        self.pacer.push(TrainingDone(stopped=False))
+        self.message_line = f"Replaying {len(results)} run(s) at {self.speed_text()} (-/+ speed)"
+        self._state_changed()
+
+    def _set_options(self, **changes) -> None:
+        view = self.query_one(LiveView)
+        view.options = replace(view.options, **changes)
+        self._redraw_all()
+
+    def action_toggle_log(self) -> None:
+        """Norm chart on a log scale, or back to linear."""
+        self._set_options(log=not self.query_one(LiveView).options.log)
+
+    def action_zoom(self) -> None:
+        """Cycle the epoch axis: the whole run, the last 50 epochs, the last 20."""
+        zooms = (None, 50, 20)
+        last = self.query_one(LiveView).options.last
+        self._set_options(last=zooms[(zooms.index(last) + 1) % len(zooms)] if last in zooms else None)
+
+    def action_toggle_run(self, number: int) -> None:
+        """Hide or show the session's run `number` (1-based, as numbered in the legend)."""
+        hidden = set(self.query_one(LiveView).options.hidden) ^ {self.runs[number - 1].name}
+        self._set_options(hidden=frozenset(hidden))
+
+    def action_next_table_run(self) -> None:
+        """Show the next run's per-layer norms in the table (after the last: the current run)."""
+        view = self.query_one(LiveView)
+        names = [r.name for r in self.runs]
+        i = names.index(view.table_run) + 1 if view.table_run in names else 0
+        view.table_run = names[i] if i < len(names) else None
+        self._redraw_all()
+
+    # ----- messages from the worker, applied by the pacer (main thread) ---------------
     def _run_started(self, message: RunStarted) -> None:
         for note in message.info.notes:
             self.notify(note, title="Data warning", severity="warning", timeout=10, markup=False)
@@ -331,33 +455,20 @@ class RegtuiApp(App[int]):
         self.runs.append(self.current)
         self._redraw_all()
 
-    @on(EpochsDone)
-    def _epochs_done(self, message: EpochsDone) -> None:
-        run = self.current
-        if run is None:
-            return
-        for report in message.reports:
-            run.add(report)
-        self._redraw_all()
-
-    @on(RunEnded)
     def _run_ended(self, message: RunEnded) -> None:
         if self.current is not None:
             self.current.result = message.result
-        self.refresh_bindings()  # w can save now
-        self._frame(force=True)
+        self.refresh_bindings()  # w can save now, r can replay
 
-    @on(RunFailed)
     def _run_failed(self, message: RunFailed) -> None:
         self.notify(message.error, title=f"Run {message.name} failed", severity="error", timeout=10,
                     markup=False)
         self.message_line = f"Run {message.name} failed: {message.error}"
 
-    @on(TrainingDone)
     def _training_done(self, message: TrainingDone) -> None:
         pane = self.query_one(SettingsPane)
         pane.disabled = False
-        if self.size.width >= NARROW:  # narrow screens keep the charts; h shows the settings
+        if self.size.width >= NARROW and not self.saved:  # narrow screens and `show` keep the charts
             pane.display = True
         self._layout_for_size()
         self.message_line = ("Stopped. " if message.stopped else "Done. ") + \
@@ -380,6 +491,7 @@ class RegtuiApp(App[int]):
         `force` draws now whatever the budget says: used when a run ends, so its final
         state is on screen at once.
         """
+        force = self._pace() or force
         if not force and (not self._dirty or not self.frame_budget.due()):
             return
         self._dirty = False

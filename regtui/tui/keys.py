@@ -23,6 +23,7 @@ class Command:
     description: str  # one line for the help screen and the command palette
     show: bool = True  # in the footer (False: help, palette and key only; room at 80 columns)
     display: str | None = None  # how the help screen writes the key, when not the key itself
+    group: str | None = None  # help writes ONE line (this text) for the commands of a group
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -35,6 +36,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("p", "choose_preset", "Preset", "choose another experiment (preset)", show=False),
     Command("w", "save", "Save", "save the session's finished runs to a run folder"),
     Command("h", "toggle_settings", "Settings", "hide or show the settings pane"),
+    # Playback and chart controls: help and palette only (the footer is full at 80 columns).
+    Command("minus", "speed(-1)", "Slower", "play the runs slower", show=False, display="- +",
+            group="playback speed: slower, faster (the fastest is full speed)"),
+    Command("plus,equals_sign", "speed(1)", "Faster", "play the runs faster (the fastest is full speed)",
+            show=False, display="- +", group="playback speed: slower, faster (the fastest is full speed)"),
+    Command("r", "replay", "Replay", "replay the session's finished runs from epoch 1", show=False),
+    Command("z", "zoom", "Zoom", "epochs shown: whole run, last 50, last 20", show=False),
+    Command("l", "toggle_log", "Log scale", "norm chart: log scale on or off", show=False),
+    Command("n", "next_table_run", "Table run", "norm table: show the next run's layers", show=False),
+    *(Command(str(i), f"toggle_run({i})", f"Run {i}", f"hide or show run {i} (numbered in the legend)",
+              show=False, display="1-9", group="hide or show run N (numbered in the legend)")
+      for i in range(1, 10)),
     Command("question_mark", "help", "Help", "this help (escape closes it)", display="?"),
     Command("q", "quit", "Quit", "quit (asks first while a run is in progress)"),
 )
@@ -47,6 +60,14 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+def help_lines() -> tuple[tuple[str, str], ...]:
+    """(key, what it does) for the help screen: one line per command or group, then the rest."""
+    lines: dict[str, tuple[str, str]] = {}
+    for c in COMMANDS:
+        lines.setdefault(c.group or c.action, (c.display or c.key, c.group or c.description))
+    return (*lines.values(), *OTHER_KEYS)
+
+
 def bindings() -> list[Binding]:
     """The app's key bindings: one per command, then a hidden fallback per key.
 
@@ -55,5 +76,5 @@ def bindings() -> list[Binding]:
     `why_not`, which tells the user why nothing happened.
     """
     main = [Binding(c.key, c.action, c.label, show=c.show) for c in COMMANDS]
-    fallbacks = [Binding(c.key, f"why_not('{c.action}')", show=False) for c in COMMANDS]
+    fallbacks = [Binding(c.key, f"why_not({c.action!r})", show=False) for c in COMMANDS]
     return [*main, Binding("escape", "leave_field", "Leave field", show=False), *fallbacks]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from regtui.engine import RunResult
+
 
 def leave_a_core_for_the_ui(threads: int | None = None) -> int:
     """Set torch's CPU threads for training inside the app and return the number.
@@ -17,12 +22,16 @@ def leave_a_core_for_the_ui(threads: int | None = None) -> int:
 
 
 def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay: float = 2.0,
-           threads: int | None = None) -> int:
-    """Run the app in this terminal; raises the config's errors before the screen is taken."""
+           threads: int | None = None, speed: float | None = 1.0,
+           saved: list[RunResult] | None = None) -> int:
+    """Run the app in this terminal; raises the config's errors before the screen is taken.
+
+    `speed` paces the charts (None: full speed); `saved` runs (regtui show) are replayed.
+    """
     from regtui.tui.app import RegtuiApp
 
     app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                    exit_delay=exit_delay)
+                    exit_delay=exit_delay, speed=speed, saved=saved)
     leave_a_core_for_the_ui(threads)
     code = app.run()
     return code or 0

@@ -180,3 +180,29 @@ async def test_the_early_stop_switch_says_on_or_off(small_preset):
         app.query_one("#preset", Select).value = "early-stopping"  # loaded, not typed
         await pilot.pause(0.3)
         assert str(state.content) == "[ on]"
+
+
+async def test_playback_keys_are_commands_that_say_why(small_preset, fake_training):
+    """-, +, r, n and 1-9 come from COMMANDS: in help and palette, and explain when they cannot act."""
+    from regtui.tui.widgets.help import KEYS
+
+    assert {"- +", "r", "z", "l", "n", "1-9"} <= {key for key, _ in KEYS}
+    app = RegtuiApp(preset=small_preset, speed=0.25)
+    async with app.run_test(size=(80, 24)) as pilot:
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Slower", "Faster", "Replay", "Zoom", "Log scale", "Table run", "Run 9"} <= titles
+        await pilot.press("escape")
+        for key, why in (("r", "Nothing to replay yet"), ("3", "There is no run 3"),
+                         ("minus", "Already the slowest speed (x0.25)"), ("n", "No runs yet")):
+            await pilot.press(key)
+            assert any(why in n for n in notes(app)), key
+        await pilot.press("plus", "equals_sign")
+        assert app.speed_text() == "x1"
+        await pilot.press("a")
+        await wait_for_training(app)
+        await wait_until(lambda: not app.busy, 20)  # the pacer has played both runs
+        app._notifications.clear()
+        await pilot.press("r")  # replay: the runs play again from epoch 1
+        assert not notes(app) and app.busy and len(app.runs) < 2
+        await pilot.press("x")  # skips the replay to its end
+        assert not app.busy and len(app.runs) == 2 and app.runs[1].result is not None

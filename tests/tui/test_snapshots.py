@@ -100,3 +100,42 @@ def test_no_color_focused_field(snap_compare, monkeypatch):
     """With NO_COLOR the focused field is still plain: a marker and reverse video."""
     monkeypatch.setenv("NO_COLOR", "1")
     assert snap_compare(RegtuiApp(preset="memorization"), press=["tab"] * 8, terminal_size=(80, 24))
+
+
+# Synthetic runs (tests/tui/streams.py): the pictures do not depend on this CPU's floats.
+def _synthetic():
+    from tests.tui.streams import fake_result
+
+    return [fake_result("true", 200), fake_result("random", 200, random_labels=True),
+            fake_result("partial", 200, upto=120, stop_reason="patience")]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_show_view_finished_replay(snap_compare, size):
+    """`regtui show` after its replay: three runs, markers, legend, best epoch, norm table."""
+    async def replayed(pilot):
+        from tests.tui.conftest import wait_until
+
+        app = pilot.app
+        await wait_until(lambda: len(app.runs) == 3 and app.runs[2].result is not None, 10)
+        await pilot.pause(0.3)
+
+    assert snap_compare(RegtuiApp(saved=_synthetic(), speed=None), run_before=replayed, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_run_mid_way_with_controls(snap_compare, size):
+    """A run stopped mid-way (epoch 60 of 200) on a still axis; run 1 hidden, norm chart on a log scale."""
+    from tests.tui.streams import fake_result
+
+    async def controls(pilot):
+        from tests.tui.conftest import wait_until
+
+        app = pilot.app
+        await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
+        await pilot.press("1", "l")
+        await pilot.pause(0.3)
+
+    saved = [fake_result("true", 200), fake_result("random", 200, upto=60, random_labels=True,
+                                                   stop_reason="stopped")]
+    assert snap_compare(RegtuiApp(saved=saved, speed=None), run_before=controls, terminal_size=size)

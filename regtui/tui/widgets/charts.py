@@ -1,101 +1,204 @@
-"""Live plotext charts that redraw at most 10 times a second, whatever the epoch rate."""
+"""Live charts drawn in braille, rebuilt only when their data, options or size change.
+
+Each run keeps one colour and one marker character everywhere (charts and legend), so runs
+can be told apart without colour. Train is a braille line, validation sparse markers drawn
+after it, so both stay visible where they overlap (e.g. both at 100%).
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual_plotext import PlotextPlot
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.strip import Strip
+from textual.widget import Widget
 
 from regtui.engine import TaskKind
 from regtui.tui.session import SessionRun, downsample
 from regtui.tui.widgets.budget import Budgeted
+from regtui.tui.widgets.raster import Chart, Series, render
+from regtui.tui.widgets.ticks import compact, int_ticks, log_ticks
 
 # One palette for plotext and the legend, as RGB so both agree (plotext's named colours do
-# not match rich's); Textual converts them for 256-colour and no-colour terminals.
-COLORS = ((0, 190, 255), (255, 70, 160), (255, 175, 0), (90, 220, 110), (190, 130, 255),
-          (255, 90, 70), (200, 200, 200))
+# not match rich's); Textual converts them for 256-colour and no-colour terminals. Green is
+# kept out of it: it marks the best epoch only.
+COLORS = ((0, 190, 255), (255, 70, 160), (255, 175, 0), (190, 130, 255), (255, 90, 70),
+          (170, 170, 170), (120, 140, 255))
+MARKERS = ("•", "+", "x", "o", "*", "#", "@")  # one per run: told apart without colour
 GREEN, YELLOW = (90, 220, 110), (255, 200, 0)
+LOSS_FLOOR = 1e-10  # losses below this (float noise) are drawn at it: no forest of spikes
+TICK_WIDTH = 5  # log-axis labels padded to this width so the plot area does not jump
+MARKS_EVERY = 3  # columns between two validation markers
 
 
-def rgb(color: tuple[int, int, int]) -> str:
-    """A colour as rich style text."""
-    return "rgb({},{},{})".format(*color)
+def run_color(index: int) -> tuple[int, int, int]:
+    """The colour of the session's `index`-th run."""
+    return COLORS[index % len(COLORS)]
 
 
-def legend(runs: list[SessionRun], kind: TaskKind) -> Text:
-    """One line naming what each colour and marker means (plotext's own legend hides data)."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    if not kind.has_accuracy:
-        text.append("● points", style=rgb(YELLOW))
-        text.append("   ·· true 2x", style=rgb(GREEN))
-        text.append("   ━ network fit", style=rgb(COLORS[0]))
-        text.append("    loss: ")
-        text.append("━ train", style=rgb(COLORS[0]))
-        text.append(f"   ·· {kind.val_words}", style=rgb(COLORS[1]))
-        return text
-    text.append(f"━ train  ·· {kind.val_words}  ")
-    text.append("│ best epoch ", style=rgb(GREEN))
-    text.append("  runs:")
-    for i, run in enumerate(r for r in runs if r.kind.has_accuracy):
-        text.append(f" ■ {run.name}", style=rgb(COLORS[i % len(COLORS)]))
-    return text
+def run_marker(index: int) -> str:
+    """The marker character of the session's `index`-th run."""
+    return MARKERS[index % len(MARKERS)]
 
 
-class LiveChart(Budgeted, PlotextPlot):
-    """A chart over the session's runs, redrawn by the app's frame clock via `redraw()`."""
+@dataclass(frozen=True)
+class ChartOptions:
+    """What the chart controls chose: log scale, the last N epochs only, runs hidden."""
 
+    log: bool = False  # norm chart on a log scale (the toy loss chart is always log)
+    last: int | None = None  # show only the last N epochs (None: the whole run)
+    hidden: frozenset[str] = frozenset()  # names of runs not drawn
+
+
+class LiveChart(Budgeted, Widget):
+    """A chart over the session's runs; `redraw()` is called by the app's frame clock."""
+
+    DEFAULT_CSS = """
+    LiveChart {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
     title = ""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.runs: list[SessionRun] = []
-        self.frames = 0  # frames drawn (tests check the budget holds)
+        self.options = ChartOptions()
+        self.frames = 0  # charts actually rebuilt (tests check the budget holds)
+        self._data_key: object = None
+        self._strips: tuple[object, list[Strip]] | None = None  # (size and style, lines)
 
-    def redraw(self, runs: list[SessionRun]) -> None:
-        """Rebuild the chart from the session's runs (plotext) and schedule a repaint."""
-        if not self.display:
+    def redraw(self, runs: list[SessionRun], options: ChartOptions) -> None:
+        """Take the session's runs; repaint only if what this chart shows has changed."""
+        key = (tuple((id(r), len(r.epochs), r.curve and r.curve[0], r.last and r.last.best_epoch)
+                     for r in runs), options)
+        if not self.display or key == self._data_key:
             return
-        self.runs = runs
-        self.frames += 1
-        plt = self.plt
-        plt.clear_figure()
-        plt.title(self.title)
-        self.draw(plt, max(20, 2 * self.size.width))
+        self._data_key, self.runs, self.options, self._strips = key, runs, options, None
         self.refresh()
 
-    def draw(self, plt, points: int) -> None:
-        """Add this chart's series to `plt`, at most `points` points per series."""
+    def render_line(self, y: int) -> Strip:
+        """One line of the chart, from strips cached until its data, size or style change."""
+        looks = (self.size, self.app.theme, self.app.ansi_color)
+        if self._strips is None or self._strips[0] != looks:
+            self.frames += 1
+            chart = Chart(self.title, (1, 2), (0, 1))
+            self.draw(chart, max(20, 2 * self.size.width))
+            self._strips = (looks, render(chart, self.size.width, self.size.height, self.rich_style))
+        lines = self._strips[1]
+        return lines[y] if y < len(lines) else Strip.blank(self.size.width)
+
+    def draw(self, chart: Chart, points: int) -> None:
+        """Fill `chart` with this chart's series, at most `points` points per series."""
         raise NotImplementedError
 
+    # ----- helpers for the epoch axis --------------------------------------------------
+    def window(self, runs: list[SessionRun]) -> tuple[int, int]:
+        """First and last epoch on the x axis: the whole run, or the last N epochs."""
+        done = max((r.epochs[-1] for r in runs if r.epochs), default=1)
+        if self.options.last is not None:
+            return max(1, done - self.options.last + 1), max(done, 2)
+        # the whole run: the axis spans the planned epochs, so curves grow across a still axis
+        planned = max((r.last.epochs for r in runs if r.last), default=done)
+        return 1, max(planned, done, 2)
 
-def _classify_runs(runs: list[SessionRun]) -> list[SessionRun]:
-    return [r for r in runs if r.kind.has_accuracy and r.epochs]
+    def epoch_axis(self, chart: Chart, lo: int, hi: int) -> None:
+        """Integer epoch ticks (never 50.8) across [lo, hi]."""
+        chart.xticks = [(t, str(t)) for t in int_ticks(lo, hi, max(2, self.size.width // 10))]
+        chart.x_range = (lo, hi)
+
+    def visible(self, kind: Callable[[TaskKind], bool] | None = None) -> list[tuple[int, SessionRun]]:
+        """(session index, run) of the runs to draw: not hidden, with epochs, of a task `kind` likes."""
+        return [(i, r) for i, r in enumerate(self.runs)
+                if r.epochs and r.name not in self.options.hidden and (kind is None or kind(r.kind))]
+
+
+def clip(run_xs: list[int], ys: list[float], lo: int) -> tuple[list[int], list[float]]:
+    """The part of a series from epoch `lo` on (epochs are 1-based and consecutive)."""
+    start = max(0, lo - run_xs[0]) if run_xs else 0
+    return run_xs[start:], ys[start:]
+
+
+def log_axis(chart: Chart, series: list[list[float]], height: int) -> None:
+    """Compact, fixed-width log ticks (0.01, 6.7, 1e-8; never '0') for series already in log10."""
+    values = [v for s in series for v in s]
+    if not values:
+        return
+    ticks = log_ticks(min(values), max(values), max(2, height // 3))
+    chart.yticks = [(t, compact(10**t).rjust(TICK_WIDTH)) for t in ticks]
+    chart.y_range = (ticks[0], ticks[-1])
+
+
+def linear_axis(chart: Chart, series: list[list[float]], height: int) -> None:
+    """Round y ticks over the data (compact labels, padded to a fixed width)."""
+    values = [v for s in series for v in s]
+    if not values:
+        return
+    lo, hi = min(values), max(values)
+    step = nice_step((hi - lo) or abs(hi) or 1, max(2, height // 3))
+    first, last = math.floor(lo / step), math.ceil(hi / step)
+    digits = max(0, -math.floor(math.log10(step)))  # enough decimals to tell ticks apart
+    label = (lambda v: f"{v:.{digits}f}") if step >= 0.001 and abs(hi) < 1e5 else compact
+    chart.yticks = [(k * step, label(k * step).rjust(TICK_WIDTH)) for k in range(first, last + 1)]
+    chart.y_range = (first * step, last * step)
+
+
+def nice_step(span: float, most: int) -> float:
+    """The smallest of 1, 2, 5 x 10^k that cuts `span` into at most `most` - 1 steps."""
+    k = math.floor(math.log10(span / max(1, most - 1)))
+    return next(m * 10**k for m in (1, 2, 5, 10) if span / (m * 10**k) <= max(1, most - 1))
+
+
+def log10s(values: list[float]) -> list[float]:
+    """log10 of each value, floored at LOSS_FLOOR (noise-level values sit on the floor)."""
+    return [math.log10(max(v, LOSS_FLOOR)) for v in values]
 
 
 class AccuracyChart(LiveChart):
-    """Train (solid braille) and val (dots) accuracy of every run; best epoch of the latest marked."""
+    """Train (braille line) and val (the run's marker) accuracy per epoch; best epoch in green."""
 
     title = "Accuracy % per epoch"
 
-    def draw(self, plt, points: int) -> None:
-        runs = _classify_runs(self.runs)
-        for i, run in enumerate(runs):
-            color = COLORS[i % len(COLORS)]
-            plt.plot(*downsample(run.epochs, run.train_acc, points), marker="braille", color=color)
-            plt.plot(*downsample(run.epochs, run.val_acc, points), marker="dot", color=color)
-        if runs and runs[-1].last and runs[-1].last.best_epoch:
-            plt.vline(runs[-1].last.best_epoch, GREEN)
-        plt.ylim(0, 100)
+    def draw(self, chart: Chart, points: int) -> None:
+        runs = self.visible(lambda k: k.has_accuracy)
+        lo, hi = self.window([r for _, r in runs])
+        for i, run in runs:
+            xs, train = clip(run.epochs, run.train_acc, lo)
+            chart.series.append(Series(*downsample(xs, train, points), run_color(i)))
+        marks = max(4, self.size.width // MARKS_EVERY)
+        for i, run in runs:  # after every train line: markers stay on top
+            xs, val = clip(run.epochs, run.val_acc, lo)
+            chart.series.append(Series(*downsample(xs, val, marks), run_color(i), run_marker(i)))
+        best = next((r.last.best_epoch for _, r in reversed(runs) if r.last and r.last.best_epoch), None)
+        if best and best >= lo:
+            chart.vlines.append((best, GREEN))
+        self.epoch_axis(chart, lo, hi)
+        chart.yticks = [(v, str(v).rjust(3)) for v in (0, 25, 50, 75, 100)]
+        chart.y_range = (0, 100)
 
 
 class NormChart(LiveChart):
-    """Total Frobenius norm of the weights per epoch, every run."""
+    """Total Frobenius norm of the weights per epoch, every run (linear or log scale)."""
 
     title = "Total weight norm"
 
-    def draw(self, plt, points: int) -> None:
-        for i, run in enumerate(r for r in self.runs if r.epochs):
-            plt.plot(*downsample(run.epochs, run.total_norm, points), marker="braille",
-                     color=COLORS[i % len(COLORS)])
+    def draw(self, chart: Chart, points: int) -> None:
+        if self.options.log:
+            chart.title = f"{self.title} (log)"
+        runs = self.visible()
+        lo, hi = self.window([r for _, r in runs])
+        drawn = []
+        every = max(4, self.size.width // 8)  # a few of the run's markers along its line
+        for i, run in runs:
+            xs, ys = clip(run.epochs, run.total_norm, lo)
+            ys = log10s(ys) if self.options.log else ys
+            drawn.append(ys)
+            chart.series.append(Series(*downsample(xs, ys, points), run_color(i)))
+            chart.series.append(Series(*downsample(xs, ys, every), run_color(i), run_marker(i)))
+        self.epoch_axis(chart, lo, hi)
+        (log_axis if self.options.log else linear_axis)(chart, drawn, self.size.height)
 
 
 class FitChart(LiveChart):
@@ -103,32 +206,44 @@ class FitChart(LiveChart):
 
     title = "Fit to 10 points"
 
-    def draw(self, plt, points: int) -> None:
-        toy = [r for r in self.runs if r.kind.has_curve]
+    def draw(self, chart: Chart, points: int) -> None:
+        toy = self.visible(lambda k: k.has_curve)
         if not toy:
             return
-        run = toy[-1]
-        xs, ys = run.info.points
+        run = toy[-1][1]
+        if run.info.x_test is None:
+            return
+        # a saved run (regtui show) keeps its fitted curves but not the 10 training points
+        xs, ys = (list(v) for v in run.info.points) if run.info.points else ([], [])
         x_test = list(run.info.x_test)
-        plt.plot(x_test, [2 * x for x in x_test], marker="dot", color=GREEN)
-        if run.curve is not None:
-            _, curve = run.curve
-            plt.plot(x_test, list(curve), marker="braille", color=COLORS[0])
-        plt.scatter(list(xs), list(ys), marker="●", color=YELLOW)  # last: on top of the curve
+        true = [2 * x for x in x_test]
+        chart.series.append(Series(x_test, true, GREEN, "·"))
+        curve = list(run.curve[1]) if run.curve is not None else []
+        if curve:
+            chart.series.append(Series(x_test, curve, COLORS[0]))
+        if xs:
+            chart.series.append(Series(xs, ys, YELLOW, "●"))  # last: on top of the curve
+        chart.x_range = (min(x_test + xs), max(x_test + xs))
+        ticks = int_ticks(math.floor(chart.x_range[0]), math.ceil(chart.x_range[1]), 6)
+        chart.xticks = [(t, str(t)) for t in ticks if chart.x_range[0] <= t <= chart.x_range[1]]
+        linear_axis(chart, [ys, true, curve], self.size.height)
 
 
 class LossChart(LiveChart):
-    """Toy regression: train loss and test loss (against 2x) per step, log scale."""
+    """Toy regression: train loss and test loss (against 2x) per step, log scale with a floor."""
 
-    title = "Loss (log)"
+    title = f"Loss (log; floor {compact(LOSS_FLOOR)})"
 
-    def draw(self, plt, points: int) -> None:
-        toy = [r for r in self.runs if not r.kind.has_accuracy and r.epochs]
+    def draw(self, chart: Chart, points: int) -> None:
+        toy = self.visible(lambda k: not k.has_accuracy)
         if not toy:
             return
-        run = toy[-1]
-        plt.plot(*downsample(run.epochs, [max(v, 1e-12) for v in run.train_loss], points),
-                 marker="braille", color=COLORS[0])
-        plt.plot(*downsample(run.epochs, [max(v, 1e-12) for v in run.val_loss], points),
-                 marker="dot", color=COLORS[1])
-        plt.yscale("log")
+        run = toy[-1][1]
+        lo, hi = self.window([run])
+        xs, train = clip(run.epochs, log10s(run.train_loss), lo)
+        _, test = clip(run.epochs, log10s(run.val_loss), lo)
+        chart.series.append(Series(*downsample(xs, train, points), COLORS[0]))
+        chart.series.append(Series(*downsample(xs, test, max(4, self.size.width // MARKS_EVERY)),
+                                   COLORS[1], MARKERS[1]))
+        self.epoch_axis(chart, lo, hi)
+        log_axis(chart, [train, test], self.size.height)

@@ -13,14 +13,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from regtui.tui.keys import COMMANDS, OTHER_KEYS
+from regtui.tui.keys import help_lines
 
-KEYS = tuple((c.display or c.key, c.description) for c in COMMANDS) + OTHER_KEYS
+KEYS = help_lines()
 
 NOTES = (
-    "Accuracy chart: train (solid) and validation (dots) per epoch for every run of the "
-    "session, so true, random and partial labels build up on one chart; the green line is "
-    "the latest run's best validation epoch. Norm chart: total Frobenius norm of the weights. "
+    "Accuracy chart: train (solid line) and validation (the run's marker) per epoch for every "
+    "run of the session, so true, random and partial labels build up on one chart; the green "
+    "line is the latest run's best validation epoch. Norm chart: total Frobenius norm of the weights. "
+    "Training runs at full speed; the charts play it back at the chosen speed (x1: ~4 s a run). "
     "Toy experiment: the 10 points, the true line 2x, the network's fit, and the losses. "
     "Table: per parameter tensor, its norm at the start, now, and the change."
 )

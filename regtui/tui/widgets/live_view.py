@@ -12,7 +12,8 @@ from regtui.norms import seeded_norms
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text
-from regtui.tui.widgets.charts import AccuracyChart, FitChart, LossChart, NormChart, legend
+from regtui.tui.widgets.charts import AccuracyChart, ChartOptions, FitChart, LossChart, NormChart
+from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.norm_table import NormTable
 
 STACK_BELOW = 70  # charts go one above the other when this area is narrower than this
@@ -31,6 +32,9 @@ class LiveView(Vertical):
 
     preview: RunInfo | None = None  # shown in the norm table while there is no run
     kind: TaskKind = TASKS["classify"]  # the task whose charts are shown
+    options = ChartOptions()  # the chart controls' choices (log, last N epochs, hidden runs)
+    table_run: str | None = None  # run whose norms the table shows (None: the current run)
+    speed = ""  # playback speed as shown in the legend, e.g. 'x1'
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -39,7 +43,7 @@ class LiveView(Vertical):
             yield FitChart(id="fit", classes="regress-only")
             yield LossChart(id="loss", classes="regress-only")
             yield NormChart(id="norm")
-        yield Static(id="legend")
+        yield Legend(id="legend")
         yield NormTable(id="norm-table")
 
     def set_task(self, task: str) -> None:
@@ -57,12 +61,14 @@ class LiveView(Vertical):
              message: str) -> None:
         """Repaint charts, table, legend and status (called by the app's frame clock)."""
         for chart in self.query("#charts > *"):
-            chart.redraw(runs)
-        restored = bool(current and current.result and current.result.restored_best)
-        self.query_one(NormTable).show(current.info if current else self.preview,
-                                       current.result.end_weights if restored else
-                                       current.last if current else None, restored)
-        self.query_one("#legend", Static).update(legend(runs, self.kind), layout=False)
+            chart.redraw(runs, self.options)
+        shown = next((r for r in runs if r.name == self.table_run), current)
+        choice = "n: next run" if len(runs) > 1 else ""
+        restored = bool(shown and shown.result and shown.result.restored_best)
+        self.query_one(NormTable).show(shown.info if shown else self.preview,
+                                       shown.result.end_weights if restored else
+                                       shown.last if shown else None, choice, restored)
+        self.query_one(Legend).show(runs, self.kind, self.options, self.speed)
         self.draw_status(preset, current, message)
 
     def draw_status(self, preset: Preset, current: SessionRun | None, message: str) -> None:

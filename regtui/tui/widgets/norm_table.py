@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from rich.text import Text
 from textual.widgets import Static
 
 from regtui.engine import EpochReport, RunInfo
@@ -15,30 +15,54 @@ COLUMNS = ("layer", "shape", "params", "start", "now", "change")
 NARROW_TABLE = 58  # below this width the shape column goes and counts are abbreviated
 
 
+def caption(info: RunInfo | None, report: EpochReport | None, choice: str = "",
+            restored: bool = False) -> str:
+    """Which run and epoch the table shows, as its first column's header (saves a line at 80x24)."""
+    if info is None:
+        return "layer"
+    if report is None:
+        what = f"{info.config.model} at start (seed {info.config.seed})" if not info.device \
+            else f"{info.config.name}, initial weights"
+    else:
+        best = "best " if restored else ""  # early stopping restored that epoch's weights
+        what = f"{info.config.name} @ {best}epoch {report.epoch}/{report.epochs}"
+    return what + (f" ({choice})" if choice else "")
+
+
 def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80,
-               total_only: bool = False, restored: bool = False) -> Table:
-    """A rich Table of `info`'s layers with the norms of `report` (None: the starting norms).
+               choice: str = "", total_only: bool = False, restored: bool = False) -> Text:
+    """A table of `info`'s layers with the norms of `report` (None: the starting norms).
 
-    `restored`: `report` is the best epoch whose weights early stopping restored; the "now"
-    column is then headed "restored" (the status line names the epoch).
-
-    Narrower than NARROW_TABLE columns, it drops the shape column so names and norms stay whole.
+    The first header cell says which run and epoch it shows; `choice` is a hint such as 'n: next run'.
+    Built as plain Text (names left, numbers right, spare width to the name column): a rich
+    Table re-measured every frame cost ~8 ms of the frame budget. Narrower than NARROW_TABLE
+    columns, it drops the shape column so names and norms stay whole. `total_only` (short
+    terminals: charts first) keeps only the total row. `restored`: `report` is the best epoch
+    whose weights early stopping restored; the "now" column is then headed "restored".
     """
     short = width < NARROW_TABLE
-    columns = [("restored" if restored and c == "now" else c) for c in COLUMNS
-               if not (short and c == "shape")]
-    table = Table(*columns, box=None, pad_edge=False, expand=True, show_edge=False,
-                  header_style="bold underline", padding=(0, 1))
-    for col in table.columns[1:] if short else table.columns[2:]:
-        col.justify = "right"
-    if info is None:
-        return table
-    now = report.layer_norms if report else info.initial_norms
-    *rows, total = layer_rows(info.layers, info.initial_norms, now, short=short)
-    for row in [] if total_only else rows:  # total_only: short terminals, charts first
-        table.add_row(*row)
-    table.add_row(*total, style="bold")
-    return table
+    header = [("restored" if restored and c == "now" else c) for c in COLUMNS
+              if not (short and c == "shape")]
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    header[0] = caption(info, report, choice, restored)
+    now = (report.layer_norms if report else info.initial_norms) if info else None
+    rows = layer_rows(info.layers, info.initial_norms, now, short=short) if info else []
+    rows = rows[-1:] if total_only else rows  # the total row is last
+    widths = [max(len(r[k]) if k < len(r) else 0 for r in [header, *rows]) for k in range(len(header))]
+    left = 1 if short else 2  # name (and shape) are left-aligned; counts and norms right
+    widths[0] = max(width - sum(widths[1:]) - (len(widths) - 1), min(widths[0], 12))
+    header[0] = header[0] if len(header[0]) <= widths[0] else header[0][:widths[0] - 1] + "…"
+
+    def line(cells: list[str], style: str = "") -> None:
+        padded = [c.ljust(w) if k < left else c.rjust(w)
+                  for k, (c, w) in enumerate(zip(cells, widths, strict=False))]
+        text.append(" ".join(padded)[:width].rstrip() + "\n", style=style)
+
+    line(header, "bold underline")
+    for k, row in enumerate(rows):
+        line(row, "bold" if k == len(rows) - 1 else "")
+    text.rstrip()
+    return text
 
 
 class NormTable(Budgeted, Static):
@@ -46,7 +70,7 @@ class NormTable(Budgeted, Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(norm_table(None, None), **kwargs)
-        self._last: tuple[RunInfo | None, EpochReport | None, bool] = (None, None, False)
+        self._last: tuple[RunInfo | None, EpochReport | None, str, bool] = (None, None, "", False)
         self._shown_info: RunInfo | None = None
         self.total_only = False
 
@@ -54,18 +78,24 @@ class NormTable(Budgeted, Static):
         """Show only the total row (a short terminal gives the rows to the charts) or all."""
         if on != self.total_only:
             self.total_only, self._shown_info = on, None  # None: the next show relayouts
-            self.show(*self._last)
+            last, self._last = self._last, (None, None, "", False)  # not "nothing new"
+            self.show(*last)
 
-    def show(self, info: RunInfo | None, report: EpochReport | None, restored: bool = False) -> None:
+    def show(self, info: RunInfo | None, report: EpochReport | None, choice: str = "",
+             restored: bool = False) -> None:
         """Display `info`'s layers with the norms of `report` (None: the starting norms);
-        `restored` labels them as the best epoch's restored weights."""
+        `choice` is a hint such as 'n: next run'; `restored` labels the best epoch's weights."""
+        if (info, report, choice, restored) == self._last:
+            return  # nothing new: spare the frame the table's layout
         # Same model, same rows: only a new run (new layers) can change the table's height.
         relayout = info is not self._shown_info
         self._shown_info = info
-        self._last = (info, report, restored)
-        self.update(norm_table(info, report, self.size.width or 80, self.total_only, restored),
-                    layout=relayout)
+        self._last = (info, report, choice, restored)
+        self.update(self._render_table(self.content_size.width or 80), layout=relayout)
+
+    def _render_table(self, width: int) -> Text:
+        info, report, choice, restored = self._last
+        return norm_table(info, report, width, choice, self.total_only, restored)
 
     def on_resize(self) -> None:
-        info, report, restored = self._last
-        self.update(norm_table(info, report, self.size.width, self.total_only, restored))
+        self.update(self._render_table(self.content_size.width))
