@@ -12,7 +12,7 @@ from rich.markup import escape
 from regtui import __version__
 from regtui.config import FIELDS, check_value
 from regtui.data_cli import data_app
-from regtui.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
+from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, RegtuiError
 
 app = typer.Typer(
     name="regtui",
@@ -112,8 +112,28 @@ def run(
 
     Setting options override the preset for every one of its runs, checked like preset files.
 
-    Ctrl-C (or SIGTERM) stops after saving what was computed; the exit code is then 130.
+    Ctrl-C, SIGTERM or SIGHUP stops after the epoch in progress and saves what was computed
+    (a second Ctrl-C stops at once, keeping the completed epochs); the exit code is then 130.
     """
+    from regtui.signals import SignalGuard, signal_label
+
+    # Installed first, before torch loads: from here on no signal ends regtui with a traceback.
+    with SignalGuard() as guard:
+        try:
+            code = _run(ctx, preset, guard, cache_dir=cache_dir, patience=patience,
+                        early_stopping=early_stopping, threads=threads, out=out,
+                        json_out=json_out, plot=plot)
+        except KeyboardInterrupt:  # before any training started: nothing to save
+            err.print(f"Interrupted by {signal_label(guard.first or 'SIGINT')} before training "
+                      "started: nothing was saved.", markup=False)
+            code = EXIT_INTERRUPTED
+    raise typer.Exit(code)
+
+
+def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
+         patience: int | None, early_stopping: bool | None, threads: int | None, out: Path,
+         json_out: bool, plot: bool | None) -> int:
+    """The body of `run`: overrides, preset, session; returns the exit code."""
     from regtui.headless.session import run_session
     from regtui.presets import load_preset
 
@@ -133,12 +153,13 @@ def run(
         torch.set_num_threads(threads)
     try:
         loaded = load_preset(preset, overrides)
-        code = run_session(loaded, out, json_out, plot)
+        return run_session(loaded, out, json_out, plot, guard)
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
-    except OSError as exc:
-        raise fail(f"{exc}", EXIT_FAILED) from None
-    raise typer.Exit(code)
+    except OSError as exc:  # a file-system error not caught nearer: still name the path
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise fail(f"{exc.strerror or exc}{where}; check that the folder is writable and has "
+                   "free space", EXIT_FAILED) from None
 
 
 @app.command()
