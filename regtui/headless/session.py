@@ -28,6 +28,15 @@ from regtui.signals import SignalGuard, signal_label
 from regtui.summary import strict_json, summarize
 
 
+class _Console(Console):
+    """rich's Console, except that a closed pipe is left to regtui: rich would exit(1) at once,
+    from inside the run loop, before the run folder is finished."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more is written; PipeSafe silences the descriptor
+        raise BrokenPipeError
+
+
 def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None,
                 guard: SignalGuard | None = None) -> int:
     """Run a preset headless and report; return the process exit code (see the module doc).
@@ -36,10 +45,10 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
     """
     check_out_dir(out_root)  # an unusable --out is bad input: exit 2 before any training
     # With --json, stdout carries only the JSON document; people read stderr.
-    console = Console(stderr=as_json, highlight=False)
+    console = _Console(stderr=as_json, highlight=False)
     tty = console.is_terminal
     if not tty:  # a log file has no width; rich's default of 80 columns would squeeze the tables
-        console = Console(stderr=as_json, highlight=False, width=120)
+        console = _Console(stderr=as_json, highlight=False, width=120)
     stop = StopRequest()
     if guard is not None:
         guard.attach(stop)

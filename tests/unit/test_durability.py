@@ -87,7 +87,7 @@ def test_kill_9_leaves_streamed_metrics_and_a_folder_that_says_unfinished(tmp_pa
 
 
 def test_a_closed_output_pipe_stops_quietly_and_leaves_a_complete_folder(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "regtui", "run", "quick", "--epochs", "100000",
+    proc = subprocess.Popen([sys.executable, "-m", "regtui", "run", "quick", "--epochs", "300",
                              "--device", "cpu", "--out", str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=default_sigint)
