@@ -10,7 +10,8 @@ The policy, for the signals regtui handles (SIGINT, SIGTERM, SIGHUP):
   numbers are kept); a second signal during the same epoch stops at once, keeping every
   completed epoch (final.pt then holds the weights of the moment it stopped).
 - While run folders are written, tables printed or JSON written: signals are noted, never acted
-  on, so no file is left half-written.
+  on, so no file is left half-written. Once a signal was received, later ones are only noted
+  until regtui exits, even after the `with` block.
 
 A signal that was ignored when regtui started (`nohup`, `&` in a script without job control)
 stays ignored: that is how the caller asked regtui to be left alone. SIGTERM still works there.
@@ -82,6 +83,13 @@ class SignalGuard:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        for sig, previous in self._previous.items():
-            signal.signal(sig, previous)
+        if self.received:
+            # Already stopping: the rest of a burst must not kill the process between here
+            # and its exit (after all was saved) with the previous handler. Note them instead.
+            for sig in self._previous:
+                signal.signal(sig, lambda signum, frame: self.received.append(
+                    signal.Signals(signum).name))
+        else:
+            for sig, previous in self._previous.items():
+                signal.signal(sig, previous)
         self._previous.clear()
