@@ -10,7 +10,7 @@ The policy, for the signals regtui handles (SIGINT, SIGTERM, SIGHUP):
   numbers are kept); a second signal during the same epoch stops at once, keeping every
   completed epoch (final.pt then holds the weights of the moment it stopped).
 - While run folders are written, tables printed or JSON written: signals are noted, never acted
-  on, so no file is left half-written. Once a signal was received, later ones are only noted
+  on, so no file is left half-written. Once a signal was received, later ones are ignored
   until regtui exits, even after the `with` block.
 
 A signal that was ignored when regtui started (`nohup`, `&` in a script without job control)
@@ -85,10 +85,10 @@ class SignalGuard:
                  tb: TracebackType | None) -> None:
         if self.received:
             # Already stopping: the rest of a burst must not kill the process between here
-            # and its exit (after all was saved) with the previous handler. Note them instead.
+            # and its exit, after all was saved. Ignored, not handled: Python resets handled
+            # signals to their default action while it shuts down, but leaves ignored ones.
             for sig in self._previous:
-                signal.signal(sig, lambda signum, frame: self.received.append(
-                    signal.Signals(signum).name))
+                signal.signal(sig, signal.SIG_IGN)
         else:
             for sig, previous in self._previous.items():
                 signal.signal(sig, previous)
