@@ -12,7 +12,7 @@ from rich.markup import escape
 from regtui import __version__
 from regtui.config import FIELDS, check_value
 from regtui.data_cli import data_app
-from regtui.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
+from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, RegtuiError
 
 app = typer.Typer(
     name="regtui",
@@ -137,8 +137,34 @@ def run(
 
     Setting options override the preset for every one of its runs, checked like preset files.
 
-    Ctrl-C (or SIGTERM) stops after saving what was computed; the exit code is then 130.
+    Ctrl-C, SIGTERM or SIGHUP stops after the epoch in progress and saves what was computed
+    (a second Ctrl-C stops at once, keeping the completed epochs); the exit code is then 130.
     """
+    raise typer.Exit(_guarded(lambda guard: _run(
+        ctx, preset, guard, cache_dir=cache_dir, patience=patience, early_stopping=early_stopping,
+        threads=threads, out=out, json_out=json_out, plot=plot, seeds=seeds, repeats=repeats,
+        stack=stack)))
+
+
+def _guarded(body: Any) -> int:
+    """Run `body(guard)` with regtui's signal policy installed; return its exit code."""
+    from regtui.signals import SignalGuard, signal_label
+
+    # Installed first, before torch loads: from here on no signal ends regtui with a traceback.
+    with SignalGuard() as guard:
+        try:
+            return body(guard)
+        except KeyboardInterrupt:  # before any training started: nothing to save
+            err.print(f"Interrupted by {signal_label(guard.first or 'SIGINT')} before training "
+                      "started: nothing was saved.", markup=False)
+            return EXIT_INTERRUPTED
+
+
+def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
+         patience: int | None, early_stopping: bool | None, threads: int | None, out: Path,
+         json_out: bool, plot: bool | None, seeds: str | None, repeats: int | None,
+         stack: bool) -> int:
+    """The body of `run`: overrides, preset, session; returns the exit code."""
     from regtui.headless.session import run_session
     from regtui.presets import load_preset
 
@@ -161,12 +187,18 @@ def run(
     set_threads(threads)
     try:
         loaded = load_preset(preset, overrides)
-        code = run_session(loaded, out, json_out, plot, execute=_stacked() if stack else None)
+        return run_session(loaded, out, json_out, plot, guard,
+                           execute=_stacked() if stack else None)
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
-    except OSError as exc:
-        raise fail(f"{exc}", EXIT_FAILED) from None
-    raise typer.Exit(code)
+    except OSError as exc:  # a file-system error not caught nearer: still name the path
+        raise fail(_os_error_text(exc), EXIT_FAILED) from None
+
+
+def _os_error_text(exc: OSError) -> str:
+    """A file-system error for people: what failed, on which path, what to check."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}; check that the folder is writable and has free space"
 
 
 @app.command()
@@ -198,23 +230,25 @@ def sweep(
     from regtui.sweep import parse_grid
     from regtui.threads import set_threads
 
-    if ray is None:  # Ray tasks choose their own CPU share
-        set_threads(threads)
-    try:
-        if stack and ray is not None:
-            raise ConfigError("command line: give --stack or --ray, not both")
-        loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
-        execute = _stacked() if stack else None
-        if ray is not None:
-            from regtui.engine.ray_exec import ray_executor
+    def body(guard: Any) -> int:
+        if ray is None:  # Ray tasks choose their own CPU share
+            set_threads(threads)
+        try:
+            if stack and ray is not None:
+                raise ConfigError("command line: give --stack or --ray, not both")
+            loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
+            execute = _stacked() if stack else None
+            if ray is not None:
+                from regtui.engine.ray_exec import ray_executor
 
-            execute = ray_executor(ray)
-        code = run_session(loaded, out, json_out, plot, execute=execute)
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    except OSError as exc:
-        raise fail(f"{exc}", EXIT_FAILED) from None
-    raise typer.Exit(code)
+                execute = ray_executor(ray)
+            return run_session(loaded, out, json_out, plot, guard, execute=execute)
+        except RegtuiError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except OSError as exc:
+            raise fail(_os_error_text(exc), EXIT_FAILED) from None
+
+    raise typer.Exit(_guarded(body))
 
 
 def _stacked() -> Any:

@@ -10,6 +10,7 @@ EXIT_OK = 0  # everything asked for was done
 EXIT_FAILED = 1  # the work itself failed (disk error, CUDA out of memory, download broke)
 EXIT_USAGE = 2  # bad input: unknown preset, bad key or value, unusable data; fix the input
 EXIT_INTERRUPTED = 130  # stopped by a signal (Ctrl-C, SIGTERM, SIGHUP) after saving what was done
+EXIT_PIPE = 141  # the reader of stdout went away (`| head`): stopped quietly after saving, like SIGPIPE
 
 
 class RegtuiError(Exception):

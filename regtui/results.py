@@ -1,36 +1,89 @@
-"""Run folders on disk: resolved config, per-epoch metrics CSV, summary JSON and weights."""
+"""Run folders on disk: resolved config, streamed per-epoch metrics CSV, summary JSON and weights.
+
+A run's folder is made when the run starts: config.toml, a `status` file saying `running`
+and the metrics.csv header. Each epoch's row is appended and flushed as it completes, so a
+kill -9 or a power cut loses at most the last second. When the run ends, the weights,
+curves.csv and summary.json are written (each atomically) and `status` is replaced by the
+stop reason: a folder whose `status` still says `running` (and that has no summary.json)
+belongs to a run that never finished.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import torch
 
-from regtui.engine.reports import RunResult
+from regtui.atomic import atomic_open, atomic_save, atomic_write_text
+from regtui.engine.reports import EpochReport, RunInfo, RunResult
+from regtui.errors import EXIT_FAILED, RegtuiError
 from regtui.presets import config_to_toml
-from regtui.summary import summarize
+from regtui.summary import strict_json, summarize
+
+RUNNING = "running"  # the `status` file's content from a run's start until it ends
+SYNC_EVERY_S = 1.0  # metrics rows reach the disk (fsync) at least this often while epochs come
+
+
+class RunFolderError(RegtuiError):
+    """A run folder could not be written (disk full, read-only, a file in the way)."""
+
+    exit_code = EXIT_FAILED
+
+
+def folder_error(path: Path, exc: OSError) -> RunFolderError:
+    """A message naming the path, what went wrong and what to do about it."""
+    why = exc.strerror or str(exc)
+    return RunFolderError(f"cannot write {path}: {why}. Free some space or choose a writable "
+                          "folder with --out; epochs already written there are kept")
+
+
+def check_out_dir(root: Path) -> None:
+    """Make sure run folders can be written under `root` (created if missing), before training.
+
+    Raises RegtuiError (exit 2: the user's path is unusable) naming the path and what to do.
+    """
+    if root.exists() and not root.is_dir():
+        raise RegtuiError(f"--out {root} is a file, not a folder: choose a folder for the runs")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        raise RegtuiError(f"cannot write run folders in {root}: {exc.strerror or exc}. "
+                          "Choose a writable folder with --out") from None
 
 
 def new_session_dir(root: Path, preset_name: str) -> Path:
     """Create `root/<preset>-<YYYYmmdd-HHMMSS>` (with a suffix if that exists) and return it."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    root.mkdir(parents=True, exist_ok=True)
-    for i in range(1000):
-        path = root / (f"{preset_name}-{stamp}" + (f"-{i}" if i else ""))
-        try:
-            path.mkdir()
-            return path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"cannot create a run folder under {root}")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for i in range(1000):
+            path = root / (f"{preset_name}-{stamp}" + (f"-{i}" if i else ""))
+            try:
+                path.mkdir()
+                return path
+            except FileExistsError:
+                continue
+    except OSError as exc:
+        raise folder_error(Path(exc.filename or root), exc) from None
+    raise RunFolderError(f"cannot create a run folder under {root}: 1000 folders named "
+                         f"{preset_name}-{stamp}* exist already")
 
 
-def metric_rows(result: RunResult) -> tuple[list[str], list[list[object]]]:
-    """Header and rows of the per-epoch metrics table (one row per epoch)."""
-    names = [li.name for li in result.info.layers]
+def metric_rows(info: RunInfo, reports: Iterable[EpochReport]) -> tuple[list[str], list[list[object]]]:
+    """Header and rows of a run's metrics.csv, one row per report (the one place columns are defined).
+
+    Streaming calls it with one report at a time, and with none for the header.
+    """
+    names = [li.name for li in info.layers]
     # the noisy-label split (empty unless labels are partial/random) goes last: older readers
     # of the file keep their column positions
     header = ["epoch", "train_acc", "val_acc", "train_loss", "val_loss", "best_epoch",
@@ -38,33 +91,90 @@ def metric_rows(result: RunResult) -> tuple[list[str], list[list[object]]]:
               "train_acc_clean", "train_acc_memorized", "changed_true_acc"]
     rows = [[r.epoch, r.train_acc, r.val_acc, r.train_loss, r.val_loss, r.best_epoch,
              r.total_norm, *r.layer_norms, round(r.elapsed, 6),
-             *(r.noisy if r.noisy is not None else (None, None, None))] for r in result.history]
+             *(r.noisy if r.noisy is not None else (None, None, None))] for r in reports]
     return header, rows
 
 
-def write_run(session_dir: Path, result: RunResult, description: str) -> Path:
-    """Write one run's folder inside `session_dir`; return the folder.
+class RunWriter:
+    """One run's folder, written as the run goes: open at its start, a row per epoch, close at its end."""
 
-    Files: config.toml (re-runnable preset), metrics.csv, summary.json, final.pt and,
+    def __init__(self, session_dir: Path, info: RunInfo, description: str) -> None:
+        self.info = info
+        self.folder = session_dir / info.config.name
+        self._path = self.folder  # the file being written, for error messages
+        with self._errors():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._write_text("config.toml", config_to_toml(info.config, description))
+            self._write_text("status", RUNNING + "\n")
+            self._path = self.folder / "metrics.csv"
+            self._fh = open(self._path, "w", newline="", encoding="utf-8")  # noqa: SIM115 (open for the run)
+            self._csv = csv.writer(self._fh)
+            self._csv.writerow(metric_rows(info, [])[0])
+            self._sync()
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn an OSError into a RunFolderError naming the file being written."""
+        try:
+            yield
+        except OSError as exc:
+            raise folder_error(Path(exc.filename) if exc.filename else self._path, exc) from None
+
+    def _write_text(self, name: str, text: str) -> None:
+        self._path = self.folder / name
+        atomic_write_text(self._path, text)
+
+    def _sync(self) -> None:
+        self._fh.flush()  # to the OS: survives kill -9
+        os.fsync(self._fh.fileno())  # to the disk: survives a power cut
+        self._synced = time.monotonic()
+
+    def append(self, report: EpochReport) -> None:
+        """Append one epoch's row; flushed at once, synced to disk at least every second."""
+        with self._errors():
+            self._path = self.folder / "metrics.csv"
+            for row in metric_rows(self.info, [report])[1]:
+                self._csv.writerow(["" if v is None else v for v in row])
+            if time.monotonic() - self._synced >= SYNC_EVERY_S:
+                self._sync()
+            else:
+                self._fh.flush()
+
+    def close(self, result: RunResult) -> Path:
+        """Finish the folder: metrics synced, weights, curves and summary; `status` last."""
+        with self._errors():
+            self._path = self.folder / "metrics.csv"
+            if not self._fh.closed:
+                self._sync()
+                self._fh.close()
+            if result.curves and result.info.x_test is not None:
+                self._path = self.folder / "curves.csv"
+                with atomic_open(self._path, "w", newline="") as fh:
+                    writer = csv.writer(fh)
+                    writer.writerow(["x", *[f"epoch_{e}" for e, _ in result.curves]])
+                    for i, x in enumerate(result.info.x_test):
+                        writer.writerow([x, *[c[i] for _, c in result.curves]])
+            self._save_weights("final.pt", result.final_state)
+            if result.best_state is not None:
+                self._save_weights("best.pt", result.best_state)
+            self._write_text("summary.json", json.dumps(strict_json(summarize(result)), indent=2,
+                                                        allow_nan=False) + "\n")
+            self._write_text("status", result.stop_reason + "\n")
+        return self.folder
+
+    def _save_weights(self, name: str, state: dict[str, torch.Tensor]) -> None:
+        self._path = self.folder / name
+        cpu = {k: v.cpu() for k, v in state.items()}
+        atomic_save(self._path, lambda fh: torch.save(cpu, fh))
+
+
+def write_run(session_dir: Path, result: RunResult, description: str) -> Path:
+    """Write a finished run's whole folder inside `session_dir` at once; return the folder.
+
+    Files: config.toml (re-runnable preset), status, metrics.csv, summary.json, final.pt and,
     for classification, best.pt; curves.csv for the toy regression's fitted-curve snapshots.
     """
-    folder = session_dir / result.info.config.name
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.toml").write_text(config_to_toml(result.info.config, description))
-    header, rows = metric_rows(result)
-    with open(folder / "metrics.csv", "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-    if result.curves and result.info.x_test is not None:
-        with open(folder / "curves.csv", "w", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["x", *[f"epoch_{e}" for e, _ in result.curves]])
-            for i, x in enumerate(result.info.x_test):
-                writer.writerow([x, *[c[i] for _, c in result.curves]])
-    torch.save({k: v.cpu() for k, v in result.final_state.items()}, folder / "final.pt")
-    if result.best_state is not None:
-        torch.save({k: v.cpu() for k, v in result.best_state.items()}, folder / "best.pt")
-    summary = summarize(result)
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    return folder
+    writer = RunWriter(session_dir, result.info, description)
+    for report in result.history:
+        writer.append(report)
+    return writer.close(result)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunResult
+
+
+def strict_json(value: Any) -> Any:
+    """`value` with every NaN or infinite float replaced by None, so strict JSON parsers accept it.
+
+    Python's json writes NaN and Infinity by default, which JSON itself does not allow; dump the
+    result with `allow_nan=False` to be sure. A diverging run's losses come out as null.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(v) for v in value]
+    return value
 
 
 def _acc(value: float | None) -> float | None:

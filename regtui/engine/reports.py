@@ -17,7 +17,7 @@ STOP_REASONS = {
     "patience": "early stopping: validation accuracy stopped improving",
     "non-finite": "the loss became NaN or infinite",
     "stopped": "stopped on request",
-    "interrupted": "interrupted (Ctrl-C)",
+    "interrupted": "interrupted by a signal (Ctrl-C, SIGTERM or SIGHUP)",
     "failed": "an error stopped training (see the message)",
 }
 

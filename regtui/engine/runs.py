@@ -6,8 +6,9 @@ worker (batches reports into messages). Neither loops over runs itself.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,9 +61,15 @@ class RunListener(Protocol):
 
 
 class StopRequest(threading.Event):
-    """A threading.Event that also says why: "stopped" (a Stop key) or "interrupted" (a signal)."""
+    """A threading.Event that also says why: "stopped" (a Stop key) or "interrupted" (a signal).
+
+    `phase` tells a signal handler what the loop is doing: "loading" a run's data, computing an
+    "epoch", or None in between (telling listeners, which may be saving files). Aborting in a
+    phase loses only that phase's work; aborting outside one could cut a file short.
+    """
 
     reason = "stopped"
+    phase: str | None = None
 
     def request(self, reason: str = "stopped") -> None:
         """Ask the loop to end the current run after its epoch, as `reason` (thread-safe)."""
@@ -99,23 +106,39 @@ def run_all(configs: Iterable[RunConfig], listener: RunListener,
     - KeyboardInterrupt while a run loads ends the set with that run absent; while it trains
       (or while a listener handles its epoch), the run ends as "interrupted" with every
       completed epoch kept. Either way `outcome.interrupted` is set and nothing is re-raised.
+      With a StopRequest, its `phase` says when such an abort is safe (see regtui.signals).
     """
     stop = _stop_check(should_stop)
+    request = should_stop if isinstance(should_stop, StopRequest) else None
     outcome = Outcome()
     try:
         for cfg in configs:
-            if not _run_one(cfg, listener, stop, outcome):
+            if not _run_one(cfg, listener, stop, outcome, request):
                 break
     finally:
         listener.session_ended(outcome)
     return outcome
 
 
+@contextlib.contextmanager
+def _phase(request: StopRequest | None, name: str) -> Iterator[None]:
+    """Mark `name` as the loop's phase on `request` while the block runs."""
+    if request is None:
+        yield
+        return
+    request.phase = name
+    try:
+        yield
+    finally:
+        request.phase = None
+
+
 def _run_one(cfg: RunConfig, listener: RunListener, stop: Callable[[], str | None],
-             outcome: Outcome) -> bool:
+             outcome: Outcome, request: StopRequest | None = None) -> bool:
     """Train one run under the policy of `run_all`; True when the next run may start."""
     try:
-        trainer = Trainer(cfg)  # loading data and building the model can take a while
+        with _phase(request, "loading"):
+            trainer = Trainer(cfg)  # loading data and building the model can take a while
     except RegtuiError as exc:
         outcome.failure = RunFailure(cfg.name, exc, None)
         listener.run_failed(outcome.failure)
@@ -126,7 +149,12 @@ def _run_one(cfg: RunConfig, listener: RunListener, stop: Callable[[], str | Non
     ended_by: str | None = None  # set when the run ends by an exception
     try:
         listener.run_started(trainer.info)
-        for report in trainer:
+        epochs = iter(trainer)
+        while True:
+            with _phase(request, "epoch"):
+                report = next(epochs, None)
+            if report is None:
+                break
             listener.epoch(report)
             if (reason := stop()) is not None:
                 trainer.request_stop(reason)

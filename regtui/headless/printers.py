@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -118,3 +120,47 @@ class TtyPrinter(LogPrinter):
                                  total=result.last.epoch, metrics=metrics_text(result.last))
         self.progress.console.print(end_text(result), markup=False, highlight=False)
         self.progress.console.print(f"[dim]saved to {folder}[/]")
+
+
+def silence(stream: object) -> None:
+    """Point `stream`'s file descriptor at /dev/null, as Python's SIGPIPE recipe does.
+
+    After a reader closes the pipe (`regtui run quick | head -3`), anything still buffered, and
+    Python's own flush at exit, then go nowhere instead of raising BrokenPipeError again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
+    finally:
+        os.close(devnull)
+
+
+class PipeSafe:
+    """A printer that goes quiet when its output pipe is closed, and tells `closed` once."""
+
+    def __init__(self, printer: LogPrinter, stream: object, closed: Callable[[], None]) -> None:
+        self.printer, self.stream, self._closed = printer, stream, closed
+        self.quiet = False
+
+    def _call(self, name: str, *args: object) -> None:
+        if self.quiet:
+            return
+        try:
+            getattr(self.printer, name)(*args)
+        except BrokenPipeError:
+            self.quiet = True
+            silence(self.stream)
+            self._closed()
+
+    def say(self, text: str) -> None:
+        """Print one plain line."""
+        self._call("_say", text)
+
+    def run_started(self, info: RunInfo) -> None:
+        self._call("run_started", info)
+
+    def epoch(self, report: EpochReport) -> None:
+        self._call("epoch", report)
+
+    def run_ended(self, result: RunResult, folder: Path) -> None:
+        self._call("run_ended", result, folder)

@@ -9,7 +9,7 @@ from typing import Protocol
 from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
 from regtui.engine.runs import Executor, StopSignal
 from regtui.presets import Preset
-from regtui.results import new_session_dir, write_run
+from regtui.results import RunWriter, new_session_dir
 
 
 class Printer(Protocol):
@@ -31,11 +31,12 @@ class Outcome:
 
 
 class _Recorder(RunListener):
-    """The headless consumer of the run loop: writes each run's folder as it ends, then prints."""
+    """The headless consumer of the run loop: streams each run's folder to disk, then prints."""
 
     def __init__(self, preset: Preset, out_root: Path, printer: Printer) -> None:
         self.preset, self.out_root, self.printer = preset, out_root, printer
         self.session_dir: Path | None = None
+        self.writers: dict[str, RunWriter] = {}
 
     def _session(self) -> Path:
         # Made once the first run has loaded its data: a bad data path leaves no empty folders.
@@ -44,15 +45,17 @@ class _Recorder(RunListener):
         return self.session_dir
 
     def run_started(self, info: RunInfo) -> None:
-        self._session()
+        # The folder, config.toml and the metrics header exist before the first epoch.
+        self.writers[info.config.name] = RunWriter(self._session(), info, self.preset.description)
         self.printer.run_started(info)
 
     def epoch(self, report: EpochReport) -> None:
+        self.writers[report.run].append(report)  # on disk before it is shown
         self.printer.epoch(report)
 
     def run_ended(self, result: RunResult) -> None:
-        # Written as soon as the run ends: a later interrupt or failure loses nothing done.
-        folder = write_run(self._session(), result, self.preset.description)
+        # Finished as soon as the run ends: a later interrupt or failure loses nothing done.
+        folder = self.writers.pop(result.info.config.name).close(result)
         self.printer.run_ended(result, folder)
 
 

@@ -1,72 +1,83 @@
-"""`regtui run`: choose how to print, run the preset, then print tables, charts or JSON."""
+"""`regtui run`: choose how to print, run the preset, then print tables, charts or JSON.
+
+How it ends (README, "Exit codes"): 0 done; 1 training or the disk failed; 130 a signal
+(Ctrl-C, SIGTERM, SIGHUP) stopped it after saving; 141 the reader of its output went away
+(`regtui run quick | head -3`): it stops after the epoch in progress, saves, and says nothing.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import sys
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 from regtui.aggregate import has_groups
 from regtui.engine import RunResult
-from regtui.engine.runs import run_all
+from regtui.engine.runs import StopRequest, run_all
 from regtui.engine.tasks import task_of
-from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED
+from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PIPE
 from regtui.headless.charts import accuracy_chart, noisy_label_chart, toy_charts
 from regtui.headless.groups import group_summaries, report_groups
-from regtui.headless.printers import LogPrinter, TtyPrinter
+from regtui.headless.printers import LogPrinter, PipeSafe, TtyPrinter, silence
 from regtui.headless.runner import Executor, Outcome, run_preset
 from regtui.headless.tables import end_label, layer_table, summary_table
 from regtui.presets import Preset
-from regtui.summary import summarize
+from regtui.results import check_out_dir
+from regtui.signals import SignalGuard, signal_label
+from regtui.summary import strict_json, summarize
 
 
-@contextlib.contextmanager
-def sigterm_as_interrupt():
-    """Treat SIGTERM (batch schedulers' "time is up") like Ctrl-C, so results are saved."""
+class _Console(Console):
+    """rich's Console, except that a closed pipe is left to regtui: rich would exit(1) at once,
+    from inside the run loop, before the run folder is finished."""
 
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (e.g. under a test runner's thread)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more is written; PipeSafe silences the descriptor
+        raise BrokenPipeError
 
 
 def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None,
-                execute: Executor | None = None) -> int:
-    """Run a preset headless and report; return the process exit code (0, or 130 if interrupted)."""
+                guard: SignalGuard | None = None, execute: Executor | None = None) -> int:
+    """Run a preset headless and report; return the process exit code (see the module doc).
+
+    `guard`, when given, turns signals into stop requests for the run loop from now on;
+    `execute` trains the runs elsewhere or otherwise (Ray, stacked members) instead of run_all.
+    """
+    check_out_dir(out_root)  # an unusable --out is bad input: exit 2 before any training
     # With --json, stdout carries only the JSON document; people read stderr.
-    console = Console(stderr=as_json, highlight=False)
+    console = _Console(stderr=as_json, highlight=False)
     tty = console.is_terminal
     if not tty:  # a log file has no width; rich's default of 80 columns would squeeze the tables
-        console = Console(stderr=as_json, highlight=False, width=120)
+        console = _Console(stderr=as_json, highlight=False, width=120)
+    stop = StopRequest()
+    if guard is not None:
+        guard.attach(stop)
     printer = TtyPrinter(console) if tty else LogPrinter(console)
-    console.print(f"{preset.name}: {preset.description}", markup=False)
-    with sigterm_as_interrupt(), (printer if tty else contextlib.nullcontext()):
-        outcome = run_preset(preset, out_root, printer, execute=execute or run_all)
-    _report(console, outcome, plot if plot is not None else tty)
-    if as_json:
-        doc = {"preset": preset.name, "description": preset.description,
-               "run_dir": str(outcome.session_dir) if outcome.session_dir else None,
-               "interrupted": outcome.interrupted,
-               "runs": [summarize(r) for r in outcome.results],
-               "groups": group_summaries(outcome.results)}
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    shown = PipeSafe(printer, console.file, lambda: stop.request("stopped"))
+    shown.say(f"{preset.name}: {preset.description}")
+    if shown.quiet:
+        return EXIT_PIPE  # nobody reads: do not start training at all
+    with printer if tty else contextlib.nullcontext():
+        outcome = run_preset(preset, out_root, shown, stop, execute=execute or run_all)
+    try:
+        if not shown.quiet:
+            _report(console, outcome, plot if plot is not None else tty)
+        if as_json:
+            _print_json(preset, outcome, guard)
+    except BrokenPipeError:
+        silence(sys.stdout if as_json else console.file)
+        return EXIT_PIPE
+    if shown.quiet:
+        return EXIT_PIPE
     if outcome.interrupted:
-        where = f"saved in {outcome.session_dir}" if outcome.session_dir else "nothing had finished yet"
-        console.print(f"Interrupted: what was computed is {where}", markup=False)
+        by = f" by {signal_label(guard.first)}" if guard is not None and guard.first else ""
+        where = (f"what was computed is saved in {outcome.session_dir}." if outcome.session_dir
+                 else "no epoch had finished, so nothing was saved.")
+        shown.say(f"Interrupted{by}: {where}")
         return EXIT_INTERRUPTED
     if outcome.error:
         Console(stderr=True, highlight=False).print(
@@ -74,6 +85,18 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
             markup=False, soft_wrap=True)
         return EXIT_FAILED
     return 0
+
+
+def _print_json(preset: Preset, outcome: Outcome, guard: SignalGuard | None) -> None:
+    """The --json document on stdout: strict JSON (a diverged loss is null, not NaN)."""
+    doc = {"preset": preset.name, "description": preset.description,
+           "run_dir": str(outcome.session_dir) if outcome.session_dir else None,
+           "interrupted": outcome.interrupted,
+           "signal": guard.first if guard is not None else None,
+           "runs": [summarize(r) for r in outcome.results],
+           "groups": group_summaries(outcome.results)}
+    sys.stdout.write(json.dumps(strict_json(doc), indent=2, allow_nan=False) + "\n")
+    sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
 
 
 def _report(console: Console, outcome: Outcome, plot: bool) -> None:

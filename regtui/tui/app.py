@@ -471,8 +471,9 @@ class RegtuiApp(App[int]):
         if self.size.width >= NARROW and not self.saved:  # narrow screens and `show` keep the charts
             pane.display = True
         self._layout_for_size()
-        self.message_line = ("Stopped. " if message.stopped else "Done. ") + \
-            "s run again · a run all · w save · c clear · h settings"
+        ended = f"Failed: {message.error}. " if message.error else \
+            "Stopped. " if message.stopped else "Done. "
+        self.message_line = ended + "s run again · a run all · w save · c clear · h settings"
         self._state_changed()
         if self.exit_when_done:
             if self.exit_delay > 0:

@@ -40,6 +40,7 @@ class RunFailed(Message):
 
 @dataclass
 class TrainingDone(Message):
-    """The worker has finished every run it was given (or was stopped)."""
+    """The worker has finished every run it was given (or was stopped, or failed)."""
 
     stopped: bool
+    error: str | None = None  # why training failed, for people; None when it did not

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from textual.message import Message
 
 from regtui.config import RunConfig
-from regtui.engine import EpochReport, Outcome, RunFailure, RunInfo, RunListener, RunResult, run_all
+from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 
 THREAD_NAME = "regtui-training"  # the worker thread's name while it trains (tests look for it)
@@ -27,6 +27,8 @@ class Poster(RunListener):
         self.post = post
         self.pending: list[EpochReport] = []
         self.last_post = time.monotonic()
+        self.error: str | None = None  # the failure to report with TrainingDone
+        self.current = "training"  # the run in progress, to name in an unexpected error
 
     def _flush(self) -> None:
         if self.pending:
@@ -34,6 +36,7 @@ class Poster(RunListener):
             self.pending = []
 
     def run_started(self, info: RunInfo) -> None:
+        self.current = info.config.name
         self.post(RunStarted(info))
         self.pending, self.last_post = [], time.monotonic()
 
@@ -50,24 +53,31 @@ class Poster(RunListener):
 
     def run_failed(self, failure: RunFailure) -> None:
         started = failure.epoch is not None
-        self.post(RunFailed(failure.name, f"training failed: {failure.error}" if started
-                            else str(failure.error)))
-
-    def session_ended(self, outcome: Outcome) -> None:
-        self.post(TrainingDone(outcome.stopped))
+        self.error = f"training failed: {failure.error}" if started else str(failure.error)
+        self.post(RunFailed(failure.name, self.error))
 
 
 def train_runs(configs: Sequence[RunConfig], post: Callable[[Message], object],
                cancelled: Callable[[], bool], finished: threading.Event | None = None) -> None:
     """Train each config in turn, posting RunStarted, batched EpochsDone, RunEnded and TrainingDone.
 
+    TrainingDone is posted last whatever happens; it carries the failure, if any, even an
+    unexpected exception, which is reported (RunFailed) rather than left to the worker.
+
     `finished` is set as the thread leaves, so a quitting app can wait for it to be gone.
     """
     thread = threading.current_thread()
     old_name, thread.name = thread.name, THREAD_NAME
+    poster = Poster(post)
+    stopped = False
     try:
-        run_all(configs, Poster(post), cancelled)
+        stopped = run_all(configs, poster, cancelled).stopped
+    except Exception as exc:  # a bug or an unforeseen fault: the app must say so, not "Done."
+        poster._flush()
+        poster.error = f"unexpected error: {type(exc).__name__}: {exc}"
+        post(RunFailed(poster.current, poster.error))
     finally:
+        post(TrainingDone(stopped, poster.error))
         thread.name = old_name  # before `finished`: once it is set, no thread bears THREAD_NAME
         if finished is not None:
             finished.set()

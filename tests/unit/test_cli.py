@@ -45,7 +45,8 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     for name in ("true", "random"):
         folder = session / name
         assert {p.name for p in folder.iterdir()} == {
-            "config.toml", "metrics.csv", "summary.json", "final.pt", "best.pt"}
+            "config.toml", "metrics.csv", "summary.json", "final.pt", "best.pt", "status"}
+        assert (folder / "status").read_text() == "finished\n"  # no temporary files are left
         rows = list(csv.DictReader((folder / "metrics.csv").read_text().splitlines()))
         assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4, 5, 6]
         assert "norm:fc1.weight" in rows[0]

@@ -4,14 +4,12 @@ import csv
 import io
 import json
 import signal
-import subprocess
-import sys
-import threading
 import time
 
 from regtui.headless.printers import LogPrinter
 from regtui.headless.runner import run_preset
 from regtui.presets import load_preset
+from tests.unit.realrun import RealRun
 
 
 class InterruptAt(LogPrinter):
@@ -42,29 +40,15 @@ def test_interrupt_keeps_metrics_so_far_and_skips_later_runs(tmp_path):
 
 
 def test_sigint_to_a_real_process_saves_and_exits_130(tmp_path):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "regtui", "run", "overfitting", "--epochs", "1000000",
-         "--device", "cpu", "--out", str(tmp_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    # One reader for all output: mixing line iteration with communicate() can lose what the
-    # iterator had already buffered.
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not any("epoch 1/" in line for line in list(lines)):  # training has really started
-            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines)
-            time.sleep(0.05)
-        time.sleep(1.0)
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
-        reader.join(timeout=10)
-    finally:
-        proc.kill()
-    out = "".join(lines)
-    assert proc.returncode == 130, out
-    assert "Interrupted" in out and "Traceback" not in out
+    # RealRun gives the child a default SIGINT: this passes from `pytest &` too.
+    run = RealRun("overfitting", "--epochs", "1000000", "--device", "cpu", "--out", str(tmp_path))
+    run.wait_for("epoch 1/")  # training has really started
+    time.sleep(1.0)
+    run.proc.send_signal(signal.SIGINT)
+    code, out = run.finish(), run.output
+    assert code == 130, out
+    assert "Interrupted by Ctrl-C (SIGINT): what was computed is saved in" in out
+    assert "Traceback" not in out
     (session,) = tmp_path.iterdir()
     summary = json.loads((session / "overfitting" / "summary.json").read_text())
     assert summary["interrupted"] and summary["epochs_run"] >= 1
