@@ -43,6 +43,18 @@ def stat(values: Iterable[float | None]) -> Stat | None:
     return Stat(len(xs), statistics.fmean(xs), sd, min(xs), max(xs))
 
 
+def epoch_band(series: Sequence[Sequence[float]]) -> tuple[list[float], list[float], list[float]]:
+    """Per epoch, up to the shortest series: the mean, min and max over the members' series.
+
+    `series` holds one list per member, aligned by epoch (index 0 = epoch 1); the charts draw
+    the mean as a group's curve inside its min–max band.
+    """
+    n = min((len(s) for s in series), default=0)
+    columns = [[s[i] for s in series] for i in range(n)]
+    return ([statistics.fmean(c) for c in columns], [min(c) for c in columns],
+            [max(c) for c in columns])
+
+
 def memorized_epoch(result: RunResult) -> int | None:
     """The first epoch whose train accuracy reached 100% (every training label fitted), or None."""
     return next((r.epoch for r in result.history

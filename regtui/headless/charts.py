@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotext as plt
 
-from regtui.aggregate import Group
+from regtui.aggregate import Group, epoch_band
 from regtui.engine import RunResult
 
 
@@ -77,15 +77,8 @@ COLORS = ("cyan", "orange", "magenta", "green", "red", "blue", "yellow", "gray")
 
 def _mean_and_band(group: Group, attr: str) -> tuple[list[int], list[float], list[float], list[float]]:
     """Per epoch (up to the shortest member): mean, min and max of `attr` over the members."""
-    n = min(len(r.history) for r in group.results)
-    epochs, mean, lo, hi = [], [], [], []
-    for i in range(n):
-        values = [getattr(r.history[i], attr) for r in group.results]
-        epochs.append(group.results[0].history[i].epoch)
-        mean.append(sum(values) / len(values))
-        lo.append(min(values))
-        hi.append(max(values))
-    return epochs, mean, lo, hi
+    mean, lo, hi = epoch_band([[getattr(r, attr) for r in res.history] for res in group.results])
+    return [r.epoch for r in group.results[0].history[:len(mean)]], mean, lo, hi
 
 
 def band_chart(groups: list[Group], attr: str = "val_acc", width: int = 100, height: int = 22) -> str:
