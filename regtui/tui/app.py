@@ -22,6 +22,7 @@ from textual.worker import Worker, get_current_worker
 from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
+from regtui.seeds import base_runs, expand_seeds, member_seeds
 from regtui.tui.form import names_for_all, plan
 from regtui.tui.keys import COMMANDS, bindings
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
@@ -41,6 +42,12 @@ QUIT_WAIT_S = 30.0  # the longest quit waits for the training thread to leave
 NARROW = 110  # below this many columns the settings pane hides itself while training
 MIN_SIZE = (80, 24)  # below this (columns, rows) the app says so instead of squeezing the charts
 SHORT = 32  # below this many rows the norm table shows only its total row: charts come first
+
+
+def seeds_words(cfg: RunConfig) -> str:
+    """' over seeds 2021, 7' for a run repeated over seeds; '' for a single run."""
+    seeds = member_seeds(cfg)
+    return f" over seeds {', '.join(map(str, seeds))}" if len(seeds) > 1 else ""
 
 
 class RegtuiApp(App[int]):
@@ -235,31 +242,40 @@ class RegtuiApp(App[int]):
             await self.run_action(action)
 
     # ----- actions ----------------------------------------------------------------------
+    def _taken(self) -> list[str]:
+        """Names a new run (or seed group) must not reuse: the session's runs and groups."""
+        return [name for r in self.runs for name in (r.name, r.info.config.group) if name]
+
     def action_start(self) -> None:
+        """The run in the pane; with Seeds, its members one after another (one group)."""
         try:
-            cfg = self.query_one(SettingsPane).run_config([r.name for r in self.runs])
+            cfg = self.query_one(SettingsPane).run_config(self._taken())
         except ConfigError as exc:
             self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
             return
-        self._launch([cfg], f"Training {cfg.name}: {plan(cfg)} ...")
+        self._launch(list(expand_seeds([cfg])), f"Training {cfg.name}{seeds_words(cfg)}: {plan(cfg)} ...")
 
     def action_start_all(self) -> None:
-        """Every run of the preset, each with its own labels, and the pane's common settings."""
+        """Every run of the preset, each with its own labels, and the pane's common settings.
+
+        A preset's seed members are folded back into their runs, named anew against the
+        session and expanded again (over the pane's Seeds if edited there, else their own).
+        """
         try:
             common = self.query_one(SettingsPane).common_settings()
         except ConfigError as exc:
             self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
             return
-        names = names_for_all([c.name for c in self.preset.runs], [r.name for r in self.runs])
+        bases = base_runs(self.preset.runs)
+        names = names_for_all([c.name for c in bases], self._taken())
         try:
-            # a seed member (c.group set) keeps its own seed: the pane's seed would make them equal
-            configs = [from_mapping({**c.as_dict(), **common, "name": n,
-                                     **({"seed": c.seed} if c.group else {})}, where="settings")
-                       for c, n in zip(self.preset.runs, names, strict=True)]
+            configs = [from_mapping({**c.as_dict(), **common, "name": n}, where="settings")
+                       for c, n in zip(bases, names, strict=True)]
         except ConfigError as exc:
             self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
             return
-        self._launch(configs, f"Running all: {', '.join(names)} · {plan(configs[0])} ...")
+        self._launch(list(expand_seeds(configs)),
+                     f"Running all: {', '.join(names)}{seeds_words(configs[0])} · {plan(configs[0])} ...")
 
     def _launch(self, configs: list[RunConfig], message: str) -> None:
         # The toy fit is an animation here: a snapshot every 50 steps, not the preset's 500.

@@ -21,6 +21,7 @@ from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_
 from regtui.data.sources import DATASETS
 from regtui.devices import cuda_available
 from regtui.presets import Preset
+from regtui.seeds import SEEDS_TEXT_RULE, base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired
 
 # (config key, label, widget kind). Order is the tab order.
@@ -36,6 +37,7 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("momentum", "Momentum", "input"),
     ("batch_size", "Batch", "input"),
     ("seed", "Seed", "input"),
+    ("seeds", "Seeds", "seeds"),  # 2021,1,2 or x3: the run repeated over seeds, drawn as a band
     ("early_stopping", "Early stop", "switch"),
     ("patience", "Patience", "input"),
     ("l2", "L2", "input"),
@@ -92,6 +94,20 @@ class SettingValidator(Validator):
         return self.success()
 
 
+class SeedsValidator(Validator):
+    """Validates the Seeds Input: a seeds list, xN or empty, with the presets' rules."""
+
+    def __init__(self) -> None:
+        super().__init__(failure_description=f"Seeds must be {SEEDS_TEXT_RULE}")
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            seed_settings(value, "Seeds")
+        except ConfigError:
+            return self.failure()
+        return self.success()
+
+
 class NumberInput(Input):
     """An Input for numbers: it takes every printable key, so letters never reach the app's
     commands while it has focus; a character a number cannot hold is refused with the bell
@@ -104,8 +120,9 @@ class NumberInput(Input):
         now = time.monotonic()
         if now - self._last_note > NOTE_EVERY_S:  # one note per burst of refused keys
             self._last_note = now
-            label = LABELS[str(self.id).removeprefix("f-")]
-            self.app.notify(f"{label} takes a number. Escape leaves the field; then keys are commands.",
+            key = str(self.id).removeprefix("f-")
+            what = "seeds such as 2021,1,2 or x3" if key == "seeds" else "a number"
+            self.app.notify(f"{LABELS[key]} takes {what}. Escape leaves the field; then keys are commands.",
                             severity="warning", timeout=4)
 
 
@@ -192,6 +209,9 @@ class SettingsPane(VerticalScroll):
             return Switch(id=wid, animate=False)
         if kind == "text":  # a path: every key types (tab or escape leaves the field)
             return Input(id=wid, compact=True, placeholder="image folder (data set 'folder')")
+        if kind == "seeds":
+            return NumberInput(id=wid, compact=True, restrict=r"[0-9xX, ]*", placeholder="2021,1,2 or x3",
+                               validators=[SeedsValidator()], validate_on=["changed", "blur", "submitted"])
         return NumberInput(id=wid, compact=True, restrict=r"[0-9eE.+\-]*",
                            validators=[SettingValidator(key)],
                            validate_on=["changed", "blur", "submitted"])
@@ -243,10 +263,20 @@ class SettingsPane(VerticalScroll):
         return DATASETS[str(self.query_one("#f-dataset", Select).value)].task
 
     def run_config(self, taken: list[str]) -> RunConfig:
-        """The run the form describes, based on the selected preset run; ConfigError if invalid."""
-        values, chosen = self.values(), self.selected_run()
+        """The run the form describes, based on the selected preset run; ConfigError if invalid.
+
+        With Seeds it is one run to expand over them (regtui.seeds); a seed member chosen in
+        the Run list stands for its whole run, so the result is named after its group.
+        """
+        values, chosen = self.values(), self.base_run()
         name = form_run_name(chosen.name, chosen.labels, values["labels"], taken)
         return from_mapping({**chosen.as_dict(), **values, "name": name}, where="settings")
+
+    def base_run(self) -> RunConfig:
+        """The selected run as its preset wrote it: a seed member folded back into its run."""
+        chosen = self.selected_run()
+        runs = base_runs(self.preset.runs) if self.preset else ()
+        return next((c for c in runs if chosen.group and c.name == chosen.group), chosen)
 
     def selected_run(self) -> RunConfig:
         """The preset run chosen in the Run list (the one the form was loaded from)."""
@@ -259,14 +289,19 @@ class SettingsPane(VerticalScroll):
         values, chosen = self.values(), self.selected_run()
         out = {k: values[k] for k in COMMON}
         out.update({k: values[k] for k in IF_CHANGED if values[k] != getattr(chosen, k)})
+        if self.query_one("#f-seeds", Input).value.strip() != seeds_text(self.base_run()):
+            out.update(seeds=values["seeds"], repeats=values["repeats"])  # else each run its own
         return out
 
     def load(self, cfg: RunConfig) -> None:
         """Show a config's values in the form (no Changed events: this is not the user)."""
         for key, _, kind in FORM:
             widget = self.query_one(f"#f-{key}")
+            value = getattr(cfg, key)
+            if key == "seeds":  # a member of a preset run shows that run's seeds
+                value = seeds_text(self.base_run() if self.preset else cfg)
             with widget.prevent(Select.Changed, Switch.Changed, Input.Changed):
-                self._set(widget, key, kind, getattr(cfg, key))
+                self._set(widget, key, kind, value)
 
     def _set(self, widget, key: str, kind: str, value: Any) -> None:
         if kind == "select":
@@ -278,7 +313,7 @@ class SettingsPane(VerticalScroll):
         elif kind == "switch":
             widget.value = bool(value)
             self._show_switch(widget)
-        elif kind == "text":
+        elif kind in ("text", "seeds"):
             widget.value = str(value)
         else:
             widget.value = fmt(value)
@@ -290,6 +325,12 @@ class SettingsPane(VerticalScroll):
             widget = self.query_one(f"#f-{key}")
             if kind == "text":
                 out[key] = widget.value.strip()
+            elif kind == "seeds":
+                try:
+                    out.update(seed_settings(widget.value, label))
+                except ConfigError:
+                    widget.focus()
+                    raise
             elif kind == "input":
                 try:
                     out[key] = check_value(key, parse(key, widget.value), where=label)
