@@ -24,6 +24,7 @@ from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.seeds import base_runs, expand_seeds, member_seeds
 from regtui.tui.form import names_for_all, plan
+from regtui.tui.groups import chart_lines
 from regtui.tui.keys import COMMANDS, bindings
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
@@ -206,8 +207,8 @@ class RegtuiApp(App[int]):
                 return f"Already the slowest speed ({self.speed_text()})."
             if params[0] > 0 and self.pacer.speed is None:
                 return "Already at full speed."
-        if action == "toggle_run" and params and int(params[0]) > len(self.runs):
-            return f"There is no run {params[0]}: the legend numbers the session's runs."
+        if action == "toggle_run" and params and int(params[0]) > len(chart_lines(self.runs)):
+            return f"There is no run {params[0]}: the legend numbers the session's runs and seed groups."
         return reasons.get(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -451,8 +452,9 @@ class RegtuiApp(App[int]):
         self._set_options(last=zooms[(zooms.index(last) + 1) % len(zooms)] if last in zooms else None)
 
     def action_toggle_run(self, number: int) -> None:
-        """Hide or show the session's run `number` (1-based, as numbered in the legend)."""
-        hidden = set(self.query_one(LiveView).options.hidden) ^ {self.runs[number - 1].name}
+        """Hide or show the session's line `number` (1-based, as numbered in the legend): a run,
+        or a seed group with all its members."""
+        hidden = set(self.query_one(LiveView).options.hidden) ^ {chart_lines(self.runs)[number - 1].key}
         self._set_options(hidden=frozenset(hidden))
 
     def action_next_table_run(self) -> None:

@@ -45,7 +45,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("z", "zoom", "Zoom", "epochs shown: whole run, last 50, last 20", show=False),
     Command("l", "toggle_log", "Log scale", "norm chart: log scale on or off", show=False),
     Command("n", "next_table_run", "Table run", "norm table: show the next run's layers", show=False),
-    *(Command(str(i), f"toggle_run({i})", f"Run {i}", f"hide or show run {i} (numbered in the legend)",
+    *(Command(str(i), f"toggle_run({i})", f"Run {i}", f"hide or show run {i} (a seed group as one)",
               show=False, display="1-9", group="hide or show run N (numbered in the legend)")
       for i in range(1, 10)),
     Command("question_mark", "help", "Help", "this help (escape closes it)", display="?"),

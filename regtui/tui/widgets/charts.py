@@ -1,8 +1,10 @@
 """Live charts drawn in braille, rebuilt only when their data, options or size change.
 
-Each run keeps one colour and one marker character everywhere (charts and legend), so runs
-can be told apart without colour. Train is a braille line, validation sparse markers drawn
-after it, so both stay visible where they overlap (e.g. both at 100%).
+Each line (a run, or a seed group: regtui.tui.groups) keeps one colour and one marker
+character everywhere (charts and legend), so lines can be told apart without colour. Train is
+a braille line, validation sparse markers drawn after it, so both stay visible where they
+overlap (e.g. both at 100%). A seed group draws its means so, its validation (or norm) min–max
+band as a faint dotted shade beneath, and its member in training on its own.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from regtui.engine import TaskKind
+from regtui.tui.groups import Line, chart_lines
 from regtui.tui.session import SessionRun, downsample
 from regtui.tui.widgets.budget import Budgeted
-from regtui.tui.widgets.raster import Chart, Series, render
+from regtui.tui.widgets.raster import Chart, Series, faint, render
 from regtui.tui.widgets.ticks import compact, int_ticks, log_ticks
 
 # One palette for plotext and the legend, as RGB so both agree (plotext's named colours do
@@ -48,7 +51,7 @@ class ChartOptions:
 
     log: bool = False  # norm chart on a log scale (the toy loss chart is always log)
     last: int | None = None  # show only the last N epochs (None: the whole run)
-    hidden: frozenset[str] = frozenset()  # names of runs not drawn
+    hidden: frozenset[str] = frozenset()  # keys of lines not drawn (run or seed group names)
 
 
 class LiveChart(Budgeted, Widget):
@@ -72,8 +75,8 @@ class LiveChart(Budgeted, Widget):
 
     def redraw(self, runs: list[SessionRun], options: ChartOptions) -> None:
         """Take the session's runs; repaint only if what this chart shows has changed."""
-        key = (tuple((id(r), len(r.epochs), r.curve and r.curve[0], r.last and r.last.best_epoch)
-                     for r in runs), options)
+        key = (tuple((id(r), len(r.epochs), r.curve and r.curve[0], r.last and r.last.best_epoch,
+                      r.result is None) for r in runs), options)  # an ending member joins its band
         if not self.display or key == self._data_key:
             return
         self._data_key, self.runs, self.options, self._strips = key, runs, options, None
@@ -110,9 +113,28 @@ class LiveChart(Budgeted, Widget):
         chart.x_range = (lo, hi)
 
     def visible(self, kind: Callable[[TaskKind], bool] | None = None) -> list[tuple[int, SessionRun]]:
-        """(session index, run) of the runs to draw: not hidden, with epochs, of a task `kind` likes."""
-        return [(i, r) for i, r in enumerate(self.runs)
-                if r.epochs and r.name not in self.options.hidden and (kind is None or kind(r.kind))]
+        """(line index, run) of the runs to draw: not hidden, with epochs, of a task `kind` likes."""
+        return [(i, r) for i, line in self.lines(kind) for r in line.runs if r.epochs]
+
+    def lines(self, kind: Callable[[TaskKind], bool] | None = None) -> list[tuple[int, Line]]:
+        """(line index, line) of the lines to draw: not hidden, of a task `kind` likes."""
+        return [(i, line) for i, line in enumerate(chart_lines(self.runs))
+                if line.key not in self.options.hidden and (kind is None or kind(line.runs[0].kind))]
+
+    def curves(self, attr: str, kind: Callable[[TaskKind], bool] | None = None,
+               ) -> list[tuple[int, list[int], list[float], tuple[list[float], list[float]] | None]]:
+        """(line index, epochs, values, band or None) of each visible line's `attr` series: a run's
+        own, a group's mean with its min–max band, and a group's member in training on its own."""
+        out = []
+        for i, line in self.lines(kind):
+            band = line.band(attr)
+            if band is not None:
+                edges = (band.low, band.high) if band.low is not None and band.high is not None else None
+                out.append((i, band.epochs, band.mean, edges))
+            live = line.live if line.grouped else None
+            if live is not None:
+                out.append((i, live.epochs, getattr(live, attr), None))
+        return out
 
 
 def clip(run_xs: list[int], ys: list[float], lo: int) -> tuple[list[int], list[float]]:
@@ -164,13 +186,15 @@ class AccuracyChart(LiveChart):
     def draw(self, chart: Chart, points: int) -> None:
         runs = self.visible(lambda k: k.has_accuracy)
         lo, hi = self.window([r for _, r in runs])
-        for i, run in runs:
-            xs, train = clip(run.epochs, run.train_acc, lo)
-            chart.series.append(Series(*downsample(xs, train, points), run_color(i)))
+        val = self.curves("val_acc", lambda k: k.has_accuracy)
+        add_bands(chart, val, lo, points)  # first: lines and markers are drawn over them
+        for i, epochs, train, _ in self.curves("train_acc", lambda k: k.has_accuracy):
+            xs, ys = clip(epochs, train, lo)
+            chart.series.append(Series(*downsample(xs, ys, points), run_color(i)))
         marks = max(4, self.size.width // MARKS_EVERY)
-        for i, run in runs:  # after every train line: markers stay on top
-            xs, val = clip(run.epochs, run.val_acc, lo)
-            chart.series.append(Series(*downsample(xs, val, marks), run_color(i), run_marker(i)))
+        for i, epochs, ys, _ in val:  # after every train line: markers stay on top
+            xs, ys = clip(epochs, ys, lo)
+            chart.series.append(Series(*downsample(xs, ys, marks), run_color(i), run_marker(i)))
         best = next((r.last.best_epoch for _, r in reversed(runs) if r.last and r.last.best_epoch), None)
         if best and best >= lo:
             chart.vlines.append((best, GREEN))
@@ -191,14 +215,29 @@ class NormChart(LiveChart):
         lo, hi = self.window([r for _, r in runs])
         drawn = []
         every = max(4, self.size.width // 8)  # a few of the run's markers along its line
-        for i, run in runs:
-            xs, ys = clip(run.epochs, run.total_norm, lo)
-            ys = log10s(ys) if self.options.log else ys
+        norms = self.curves("total_norm")
+        if self.options.log:
+            norms = [(i, xs, log10s(ys), band and (log10s(band[0]), log10s(band[1])))
+                     for i, xs, ys, band in norms]
+        drawn += [clip(epochs, edge, lo)[1] for _, epochs, _, band in norms if band for edge in band]
+        add_bands(chart, norms, lo, points)
+        for i, epochs, ys, _ in norms:
+            xs, ys = clip(epochs, ys, lo)
             drawn.append(ys)
             chart.series.append(Series(*downsample(xs, ys, points), run_color(i)))
             chart.series.append(Series(*downsample(xs, ys, every), run_color(i), run_marker(i)))
         self.epoch_axis(chart, lo, hi)
         (log_axis if self.options.log else linear_axis)(chart, drawn, self.size.height)
+
+
+def add_bands(chart: Chart, curves: list, lo: int, points: int) -> None:
+    """The min–max bands of `curves` (from LiveChart.curves), faint, from epoch `lo` on."""
+    for i, epochs, _, band in curves:
+        if band is not None:
+            xs, low = clip(epochs, band[0], lo)
+            _, high = clip(epochs, band[1], lo)
+            (xs, low), (_, high) = downsample(xs, low, points), downsample(xs, high, points)
+            chart.series.append(Series(xs, low, faint(run_color(i)), high=high))
 
 
 class FitChart(LiveChart):

@@ -1,4 +1,5 @@
-"""The legend under the charts: each run's number, marker, colour and name; wraps, never cuts."""
+"""The legend under the charts: each line's number, marker, colour and name (a seed group once,
+with its seed count); wraps, never cuts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from regtui.engine import TaskKind
+from regtui.tui.groups import chart_lines
 from regtui.tui.session import SessionRun
 from regtui.tui.widgets.charts import COLORS, GREEN, MARKERS, YELLOW, ChartOptions, run_color, run_marker
 
@@ -17,7 +19,7 @@ def rgb(color: tuple[int, int, int]) -> str:
 
 def legend_text(runs: list[SessionRun], kind: TaskKind, options: ChartOptions, speed: str = "",
                 width: int = 200) -> Text:
-    """What each colour and marker means; runs numbered for the keys that hide them (1-9).
+    """What each colour and marker means; lines numbered for the keys that hide them (1-9).
 
     Entries are packed into lines of `width` cells and never split, so no run is cut off.
     """
@@ -29,12 +31,15 @@ def legend_text(runs: list[SessionRun], kind: TaskKind, options: ChartOptions, s
     else:
         entries += [Text(f"━ train, {kind.val_words}: the run's marker"),
                     Text("│ best epoch", style=rgb(GREEN))]
-        for i, run in enumerate(runs):
-            if not run.kind.has_accuracy:
+        lines = chart_lines(runs)
+        if any(line.grouped for line in lines):
+            entries.append(Text("⢕ min–max over seeds", style="dim"))
+        for i, line in enumerate(lines):
+            if not line.runs[0].kind.has_accuracy:
                 continue
             entry = Text(f"{i + 1}:" if i < 9 else "", style="dim")
-            hidden = run.name in options.hidden
-            entry.append(f"{run_marker(i)} {run.name}", style="dim strike" if hidden else rgb(run_color(i)))
+            hidden = line.key in options.hidden
+            entry.append(f"{run_marker(i)} {line.label}", style="dim strike" if hidden else rgb(run_color(i)))
             entries.append(entry)
     extras = [s for s in (speed and f"speed {speed}", options.last and f"last {options.last} epochs",
                           options.log and kind.has_accuracy and "norm log") if s]

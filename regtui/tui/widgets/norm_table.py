@@ -25,7 +25,8 @@ def caption(info: RunInfo | None, report: EpochReport | None, choice: str = "",
             else f"{info.config.name}, initial weights"
     else:
         best = "best " if restored else ""  # early stopping restored that epoch's weights
-        what = f"{info.config.name} @ {best}epoch {report.epoch}/{report.epochs}"
+        group = f" of {info.config.group}" if info.config.group else ""  # a seed member: its group
+        what = f"{info.config.name}{group} @ {best}epoch {report.epoch}/{report.epochs}"
     return what + (f" ({choice})" if choice else "")
 
 

@@ -8,6 +8,7 @@ this draws them straight into a cell grid: a few ms a chart.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -29,12 +30,20 @@ def _fg(color: RGB | None) -> Style:
 
 @dataclass
 class Series:
-    """One series: a braille line through its points, or one marker character per point."""
+    """One series: a braille line through its points, one marker character per point, or
+    (with `high`) a band from `ys` up to `high`, shaded with a sparse dot pattern in `color`."""
 
     xs: list[float]
     ys: list[float]
     color: RGB
     marker: str | None = None  # None: a braille line
+    high: list[float] | None = None  # a band's upper edge (ys is its lower edge)
+
+
+def faint(color: RGB, share: float = 0.45) -> RGB:
+    """`color` toned down towards black: a band's shade, fainter than its mean's line."""
+    r, g, b = color
+    return round(r * share), round(g * share), round(b * share)
 
 
 @dataclass
@@ -63,14 +72,27 @@ def render(chart: Chart, width: int, height: int, base: Style) -> list[Strip]:
     sx = (2 * cols - 1) / ((x1 - x0) or 1)  # braille pixels per x unit
     sy = (4 * rows - 1) / ((y1 - y0) or 1)
     bits = [[0] * cols for _ in range(rows)]
+    shaded: set[tuple[int, int]] = set()  # cells holding only band dots: a line replaces them
     chars: list[list[str | None]] = [[None] * cols for _ in range(rows)]
     colors: list[list[RGB | None]] = [[None] * cols for _ in range(rows)]
 
     def pixel(px: int, py: int, color: RGB) -> None:  # py counts from the bottom
         if 0 <= px < 2 * cols and 0 <= py < 4 * rows:
             r, c = rows - 1 - py // 4, px // 2
+            if (r, c) in shaded:  # a line crossing a band: the line's dots alone, in its colour
+                shaded.discard((r, c))
+                bits[r][c] = 0
             bits[r][c] |= _DOTS[px % 2][3 - py % 4]
             colors[r][c] = color
+
+    def shade(px: int, low: float, high: float, color: RGB) -> None:  # a band's column
+        for py in range(max(0, math.ceil(low)), min(4 * rows - 1, math.floor(high)) + 1):
+            if (px + py) % 2 == 0:  # every other dot: a shade, told apart from lines without colour
+                r, c = rows - 1 - py // 4, px // 2
+                if bits[r][c] == 0 or (r, c) in shaded:
+                    shaded.add((r, c))
+                    bits[r][c] |= _DOTS[px % 2][3 - py % 4]
+                    colors[r][c] = color
 
     for x, color in chart.vlines:
         c = round((x - x0) * sx) // 2
@@ -78,6 +100,14 @@ def render(chart: Chart, width: int, height: int, base: Style) -> list[Strip]:
             for r in range(rows):
                 chars[r][c], colors[r][c] = "│", color
     for s in chart.series:
+        if s.high is not None:
+            edges = [((x - x0) * sx, (lo - y0) * sy, (hi - y0) * sy)
+                     for x, lo, hi in zip(s.xs, s.ys, s.high, strict=True)]
+            for (ax, alo, ahi), (bx, blo, bhi) in pairwise(edges):
+                for px in range(max(0, math.ceil(ax)), min(2 * cols - 1, math.floor(bx)) + 1):
+                    t = (px - ax) / ((bx - ax) or 1)  # linear between the two epochs
+                    shade(px, alo + t * (blo - alo), ahi + t * (bhi - ahi), s.color)
+            continue
         pts = [(round((x - x0) * sx), round((y - y0) * sy)) for x, y in zip(s.xs, s.ys, strict=True)]
         if s.marker is not None:
             for px, py in pts:
