@@ -139,3 +139,20 @@ def test_run_mid_way_with_controls(snap_compare, size):
     saved = [fake_result("true", 200), fake_result("random", 200, upto=60, random_labels=True,
                                                    stop_reason="stopped")]
     assert snap_compare(RegtuiApp(saved=saved, speed=None), run_before=controls, terminal_size=size)
+
+
+def test_finished_seed_groups(snap_compare, small_preset, fake_training):
+    """Seeds "2021,7" and `a`: two groups, each one mean line in a faint min–max band, the
+    legend naming them with their seed count (a fixed synthetic stream, not training)."""
+    async def run_seeds(pilot):
+        from textual.widgets import Input
+
+        from tests.tui.conftest import wait_for_training
+
+        pilot.app.query_one("#f-seeds", Input).value = "2021,7"
+        await pilot.press("a")
+        await wait_for_training(pilot.app)
+        await pilot.pause(0.3)
+
+    assert snap_compare(RegtuiApp(preset=small_preset, speed=None), run_before=run_seeds,
+                        terminal_size=(120, 40))
