@@ -218,14 +218,13 @@ async def test_toy_preset_opens_on_the_toy_charts():
 
 async def test_before_a_run_the_table_shows_the_seeded_initial_norms():
     app = RegtuiApp(preset="early-stopping")  # AnimalNet, seed 2021: the reference's 7.3810
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.3)
+    async with app.run_test(size=(120, 40)):
+        await wait_until(lambda: "7.3810" in visible_text(app.query_one(NormTable)), 20)
         table = visible_text(app.query_one(NormTable))
         assert "fc1.weight" in table and "7.3810" in table
         seed = app.query_one("#f-seed", Input)
         seed.value = "7"
-        await pilot.pause(0.3)
-        assert "7.3810" not in visible_text(app.query_one(NormTable))
+        await wait_until(lambda: "7.3810" not in visible_text(app.query_one(NormTable)), 20)
 
 
 async def test_a_failure_mid_run_is_reported_not_swallowed(small_preset, fail_at_epoch):

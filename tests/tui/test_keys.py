@@ -163,7 +163,7 @@ async def test_changing_the_preset_refreshes_status_and_table(small_preset, fake
         await wait_for_training(app)
         assert "fc2.bias" in visible_text(app.query_one("#norm-table"))  # the fake run's layers
         app.query_one("#preset", Select).value = "early-stopping"
-        await pilot.pause(0.5)
+        await wait_until(lambda: "7.3810" in visible_text(app.query_one("#norm-table")), 20)
         status = visible_text(app.query_one("#status"))
         assert status.strip().startswith("early-stopping") and "random 12/12" not in status
         assert "7.3810" in visible_text(app.query_one("#norm-table"))  # AnimalNet, seed 2021

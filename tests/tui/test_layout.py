@@ -29,11 +29,12 @@ async def test_short_terminal_keeps_the_total_row_and_tall_shows_all(small_prese
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await wait_until(lambda: not app.training and len(app.runs) == 2)
-        await pilot.pause(0.3)
+        await wait_until(lambda: "total" in visible_text(app.query_one("#norm-table")), 20)
         table = visible_text(app.query_one("#norm-table"))
         assert "total" in table and "fc1.weight" not in table
         await pilot.resize_terminal(200, 60)
-        await pilot.pause(0.3)
+        await wait_until(lambda: all(layer.name in visible_text(app.query_one("#norm-table"))
+                                     for layer in LAYERS), 20)
         table = visible_text(app.query_one("#norm-table"))
         assert all(layer.name in table for layer in LAYERS)
         charts = app.query_one("#charts").region.height

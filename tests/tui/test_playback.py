@@ -167,7 +167,7 @@ async def test_show_opens_two_sessions_holding_runs_of_the_same_name(tmp_path, m
     app = RegtuiApp(saved=opened["saved"], speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
-        await pilot.pause(0.2)
+        await wait_until(lambda: "2:+ tuesday-true" in visible_text(app.query_one(Legend)), 20)
         legend = visible_text(app.query_one(Legend))
         assert "1:• true" in legend and "2:+ tuesday-true" in legend
         app.out_dir = tmp_path / "saved"
