@@ -62,7 +62,7 @@ async def test_show_draws_a_saved_session_of_seed_members_as_groups(tmp_path, co
         await wait_until(lambda: all(f"{g} (2 seeds)" in visible_text(app.query_one(Legend))
                                      for g in groups), 20)  # the legend grows to fit, then shows all
         legend = visible_text(app.query_one(Legend))
-        assert all(f"{g} (2 seeds)" in legend for g in groups) and "min–max over seeds" in legend, (legend, groups)
+        assert all(f"{g} (2 seeds)" in legend for g in groups) and "min–max over seeds" in legend
         assert [line.key for line in chart_lines(app.runs)] == list(dict.fromkeys(
             r.info.config.group for r in saved))
         for chart_id in ("#accuracy", "#norm"):  # each group's band is drawn, in its own colour
