@@ -52,7 +52,7 @@ def test_tables_label_and_show_the_restored_norms(restored):
                                after_label=label))
     assert label in layers and f"{best.total_norm:.4f}" in layers
     summary = _text(summary_table([restored]))
-    assert f"-> {best.total_norm:.3f} (restored (epoch {best.epoch}))" in summary
+    assert f"-> {best.total_norm:.3f} (restored)" in summary
     assert f"-> {last.total_norm:.3f}" not in summary
 
 
@@ -73,3 +73,4 @@ def test_cli_prints_restored_norms(tmp_path):
     epoch = summary["restored"]["epoch"]
     assert summary["norms"]["after_epoch"] == epoch < summary["epochs_run"]
     assert f"restored (epoch {epoch})" in result.output
+    assert "stopped early at epoch" in result.output and "patience at epoch" not in result.output
