@@ -285,7 +285,7 @@ def norms(
     layers, per_layer, total = seeded_norms(model, seed)
     console = Console(highlight=False)
     spec = MODELS[model]
-    console.print(f"{spec.title} ({spec.description}), seed {seed}", markup=False)
+    console.print(f"{spec.title}: {spec.description}; seed {seed}", markup=False, soft_wrap=True)
     console.print(layer_table(tuple(layers), tuple(per_layer), ascii_only=not console.is_terminal))
     console.print(f"Frobenius norm of the model's weights: {total:.4f}")
 

@@ -49,6 +49,8 @@ def test_norms_prints_reference_value():
     result = invoke("norms", "animal_net", "--seed", "2021")
     assert result.exit_code == 0
     assert "7.3810" in result.output and "fc1.weight" in result.output and "393,216" in result.output
+    big = runner.invoke(app, ["norms", "big_animal_net"], terminal_width=80).output.splitlines()[0]
+    assert big.endswith("memorization model); seed 2021")  # one unbroken heading, no nested parentheses
 
 
 def test_run_writes_a_complete_run_folder(tmp_path):
