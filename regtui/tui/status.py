@@ -135,7 +135,8 @@ def status_text(preset: Preset, run: SessionRun | None, message: str) -> StatusL
     line2 = Text()
     if run.result is not None:
         r, reason = run.last, run.result.stop_reason
-        line2.append(f"{stop_phrase(reason)} at epoch {r.epoch} ",
+        comma = "," if run.result.restored_best else ""  # "stopped early at epoch 92, best epoch 71 restored"
+        line2.append(f"{stop_phrase(reason)} at epoch {r.epoch}{comma} ",
                      style="bold yellow" if reason != "finished" else "bold")
         if run.result.restored_best:
             line2.append(f"best epoch {r.best_epoch} restored ", style="bold green")

@@ -101,7 +101,7 @@ async def test_early_stopping_is_shown(tmp_path):
         run = app.current
         assert run.result.stop_reason == "patience"
         status = visible_text(app.query_one("#status"))
-        assert f"stopped early at epoch {run.last.epoch}" in status
+        assert f"stopped early at epoch {run.last.epoch}, best epoch {run.last.best_epoch} restored" in status
         assert f"best epoch {run.last.best_epoch} restored" in status
 
 
