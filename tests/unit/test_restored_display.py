@@ -64,6 +64,15 @@ def test_app_norm_table_heads_restored_weights(restored):
     assert "restored" not in _text(norm_table(restored.info, restored.last))
 
 
+def test_app_norm_table_keeps_numbers_near_names_on_wide_terminals(restored):
+    from regtui.tui.widgets.norm_table import norm_table
+
+    for width in (120, 200, 300):
+        lines = _text(norm_table(restored.info, restored.best, width=width)).splitlines()
+        assert max(len(line) for line in lines) <= 100  # not stretched to the terminal's width
+        assert lines[-1].startswith("total") and f"{restored.best.total_norm:.4f}" in lines[-1]
+
+
 def test_cli_prints_restored_norms(tmp_path):
     result = CliRunner().invoke(app, ["run", "early-stopping", "--patience", "5", "--device", "cpu",
                                       "--no-plot", "--threads", "1", "--out", str(tmp_path)],
