@@ -68,3 +68,8 @@ def plan(cfg: RunConfig) -> str:
     momentum = f" momentum {cfg.momentum:g}" if cfg.optimizer == "sgd" else ""  # Adam ignores it
     return (f"{cfg.epochs} {unit} · {cfg.model} on {cfg.dataset} · {cfg.optimizer} lr {cfg.lr:g}"
             f"{momentum} · batch {cfg.batch_size} · seed {cfg.seed} · {stop} · {cfg.device}")
+
+
+def runs_text(n: int) -> str:
+    """'1 run' or 'N runs', for the app's messages."""
+    return f"{n} run" if n == 1 else f"{n} runs"

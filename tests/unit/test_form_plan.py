@@ -12,3 +12,9 @@ def test_plan_counts_toy_steps_and_leaves_out_momentum_for_adam():
 def test_plan_keeps_sgd_momentum_and_epochs():
     images = plan(RunConfig(optimizer="sgd", momentum=0.9, epochs=200))
     assert images.startswith("200 epochs") and "momentum 0.9" in images
+
+
+def test_run_counts_read_as_words():
+    from regtui.tui.form import runs_text
+
+    assert (runs_text(1), runs_text(2)) == ("1 run", "2 runs")
