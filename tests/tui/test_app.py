@@ -208,6 +208,20 @@ async def test_folder_field_takes_any_text_and_escape_gives_keys_back(tmp_path):
         assert any("has 30 images" in n.message for n in app._notifications)
 
 
+async def test_switching_task_hides_the_other_tasks_runs_from_the_norm_chart():
+    """A toy run stays in the session after choosing an image preset; its norms must not be drawn."""
+    app = RegtuiApp(preset="overfitting")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-epochs", Input).value = "60"
+        await pilot.press("s")
+        await wait_for_training(app)
+        app.query_one("#preset", Select).value = "quick"
+        await wait_until(lambda: app.query_one("#norm").display)
+        await pilot.pause(0.3)
+        assert app.runs  # kept until the next start, as before
+        assert app.query_one("#norm").runs == []
+
+
 async def test_toy_preset_opens_on_the_toy_charts():
     app = RegtuiApp(preset="overfitting")
     async with app.run_test(size=(120, 40)) as pilot:
