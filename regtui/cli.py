@@ -18,7 +18,7 @@ app = typer.Typer(
     name="regtui",
     help="Watch regularization happen: weight norms, overfitting, memorization and early stopping.\n\n"
          "Run with no command to open the interactive app.",
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain click help: readable at 80 columns and in logs
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -85,10 +85,10 @@ def _help(key: str, extra: str = "") -> str:
     return f"{FIELDS[key].help} {extra}".strip()
 
 
-@app.command()
+@app.command(short_help="Train a preset headless; a run folder per run.")
 def run(
     ctx: typer.Context,
-    preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
+    preset: Annotated[str, typer.Argument(help="Preset name (see regtui presets) or a .toml path.")],
     model: Annotated[str | None, typer.Option(help=_help("model"))] = None,
     dataset: Annotated[str | None, typer.Option(help=_help("dataset"))] = None,
     data_dir: Annotated[str | None, typer.Option(help=_help("data_dir"))] = None,
@@ -201,9 +201,9 @@ def _os_error_text(exc: OSError) -> str:
     return f"{exc.strerror or exc}{where}; check that the folder is writable and has free space"
 
 
-@app.command()
+@app.command(short_help="Run a preset over a grid of settings (and seeds).")
 def sweep(
-    preset: Annotated[str, typer.Argument(help="Preset name (see [b]regtui presets[/]) or a .toml path.")],
+    preset: Annotated[str, typer.Argument(help="Preset name (see regtui presets) or a .toml path.")],
     grid: Annotated[list[str], typer.Option(
         "--grid", help="key=v1,v2,... over any setting; repeat for more keys (their cartesian "
                        "product runs). One value sets a setting for every run, e.g. epochs=20.")],
@@ -300,7 +300,7 @@ def presets() -> None:
     console.print("Run one with: regtui run PRESET   (or open it in the app: regtui tui PRESET)")
 
 
-@app.command()
+@app.command(short_help="Print a fresh model's Frobenius norm per layer.")
 def norms(
     model: Annotated[str, typer.Argument(help="animal_net, big_animal_net or net.")],
     seed: Annotated[int, typer.Option(help="Seed set (as the reference does) before building.")] = 2021,
@@ -319,12 +319,12 @@ def norms(
     layers, per_layer, total = seeded_norms(model, seed)
     console = Console(highlight=False)
     spec = MODELS[model]
-    console.print(f"{spec.title} ({spec.description}), seed {seed}", markup=False)
+    console.print(f"{spec.title}: {spec.description}; seed {seed}", markup=False, soft_wrap=True)
     console.print(layer_table(tuple(layers), tuple(per_layer), ascii_only=not console.is_terminal))
     console.print(f"Frobenius norm of the model's weights: {total:.4f}")
 
 
-@app.command()
+@app.command(short_help="Open the interactive app (the default).")
 def tui(
     preset: Annotated[str | None, typer.Argument(help="Preset to open (default: memorization).")] = None,
     autostart: Annotated[bool, typer.Option("--autostart",
@@ -365,10 +365,10 @@ def _speed(text: str) -> float | None:
         raise fail(f"--speed {text!r}: use a number above 0 such as 0.5, 1 or 4, or 'full'") from None
 
 
-@app.command()
+@app.command(short_help="Open saved run folders in the app and replay them.")
 def show(
     folders: Annotated[list[Path], typer.Argument(help="Run folders, or session folders holding them "
-                                                       "(from [b]regtui run[/] or the app's w).")],
+                                                       "(from regtui run or the app's w).")],
     speed: Annotated[str, typer.Option(help=SPEED_HELP)] = "1",
     exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
                                                  help="Quit when the replay ends (demos).")] = False,

@@ -10,13 +10,13 @@ from rich.console import Console
 from rich.markup import escape
 
 data_app = typer.Typer(help="List the data sets regtui knows and download the real ones.",
-                       no_args_is_help=True, rich_markup_mode="rich")
+                       no_args_is_help=True, rich_markup_mode=None)
 
 CacheOption = Annotated[Path | None, typer.Option(
     "--cache-dir", help="Cache folder (default: $REGTUI_CACHE_DIR, else the user cache).")]
 
 
-@data_app.command("list")
+@data_app.command("list", short_help="Every data set: where it comes from, size, whether it is here.")
 def list_datasets(cache_dir: CacheOption = None) -> None:
     """Every data set: where it comes from, its size, and whether it is available here."""
     from regtui.data.cache import cache_dir as resolve

@@ -21,6 +21,14 @@ STOP_REASONS = {
     "failed": "an error stopped training (see the message)",
 }
 
+# How a stop reason reads before "at epoch N": "patience at epoch 92" read like a setting.
+STOP_VERBS = {"patience": "stopped early", "non-finite": "stopped", "failed": "failed"}
+
+
+def stop_phrase(reason: str) -> str:
+    """The words for how a run ended, e.g. "stopped early" for the "patience" reason."""
+    return STOP_VERBS.get(reason, reason)
+
 
 class NoisyLabelAcc(NamedTuple):
     """Training accuracy split by label noise (percent; None where the subset is empty).

@@ -18,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from regtui.engine import STOP_REASONS, EpochReport, RunInfo, RunResult
+from regtui.engine import STOP_REASONS, EpochReport, RunInfo, RunResult, stop_phrase
 
 REFRESH_S = 0.1  # at most 10 progress updates a second, however fast epochs come
 
@@ -38,7 +38,7 @@ def end_text(result: RunResult) -> str:
     name = result.info.config.name
     if last is None:
         return f"[{name}] {STOP_REASONS[result.stop_reason]} before the first epoch ended"
-    text = (f"[{name}] {result.stop_reason} at epoch {last.epoch}/{last.epochs} "
+    text = (f"[{name}] {stop_phrase(result.stop_reason)} at epoch {last.epoch}/{last.epochs} "
             f"({STOP_REASONS[result.stop_reason]}), {result.wall_time:.1f}s: {metrics_text(last)}")
     if best is not None:
         text += f"; best val {best.val_acc:.1f}% at epoch {best.epoch}"

@@ -43,7 +43,7 @@ def summary_table(results: list[RunResult], ascii_only: bool = False) -> Table:
         end = res.end_weights
         norms = f"{info.initial_total:.3f} -> {end.total_norm if end else info.initial_total:.3f}"
         if res.restored_best and end:
-            norms += f" ({end_label(res)})"
+            norms += " (restored)"  # the best val column already names the epoch
         row += [norms, f"{res.wall_time:.1f}s"]
         t.add_row(*row)
     return t

@@ -23,7 +23,7 @@ from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.seeds import base_runs, expand_seeds, member_seeds
-from regtui.tui.form import names_for_all, plan
+from regtui.tui.form import names_for_all, plan, runs_text
 from regtui.tui.groups import chart_lines
 from regtui.tui.keys import COMMANDS, bindings
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
@@ -70,7 +70,7 @@ class RegtuiApp(App[int]):
         self.preset: Preset = load_preset(self.preset_key)
         self.saved = saved or []  # `regtui show`: finished runs to replay on start
         if self.saved:
-            self.preset = Preset("saved runs", f"{len(self.saved)} saved run(s) · r replay · -/+ speed",
+            self.preset = Preset("saved runs", f"{runs_text(len(self.saved))} saved · r replay · -/+ speed",
                                  Path("."), tuple(r.info.config for r in self.saved))
         self.autostart = autostart
         self.exit_when_done = exit_when_done
@@ -344,7 +344,7 @@ class RegtuiApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not save: {exc}", severity="error", timeout=8, markup=False)
             return
-        self.message_line = f"Saved {len(done)} run(s) to {folder}"
+        self.message_line = f"Saved {runs_text(len(done))} to {folder}"
         self.notify(self.message_line, markup=False)
         self._refresh_status()
 
@@ -433,7 +433,7 @@ class RegtuiApp(App[int]):
             for message in Replay(result).messages():
                 self.pacer.push(message)
         self.pacer.push(TrainingDone(stopped=False))
-        self.message_line = f"Replaying {len(results)} run(s) at {self.speed_text()} (-/+ speed)"
+        self.message_line = f"Replaying {runs_text(len(results))} at {self.speed_text()} (-/+ speed)"
         self._state_changed()
 
     def _set_options(self, **changes) -> None:

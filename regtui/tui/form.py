@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from regtui.config import RunConfig
 from regtui.data.sources import DATASETS
+from regtui.engine import task_of
 from regtui.folder_names import NAME_MAX_BYTES, folder_key
 from regtui.models import MODELS
 
@@ -63,6 +64,12 @@ def paired(changed: str, model: str, data: str) -> tuple[str, str]:
 def plan(cfg: RunConfig) -> str:
     """The settings a run will use, in one short line for the status line before it starts."""
     stop = f"early stop {cfg.patience}" if cfg.early_stopping else "no early stop"
-    return (f"{cfg.epochs} epochs · {cfg.model} on {cfg.dataset} · {cfg.optimizer} lr {cfg.lr:g} "
-            f"momentum {cfg.momentum:g} · batch {cfg.batch_size} · seed {cfg.seed} · {stop} · "
-            f"{cfg.device}")
+    unit = "epochs" if task_of(cfg).has_accuracy else "steps"  # the toy counts Adam steps
+    momentum = f" momentum {cfg.momentum:g}" if cfg.optimizer == "sgd" else ""  # Adam ignores it
+    return (f"{cfg.epochs} {unit} · {cfg.model} on {cfg.dataset} · {cfg.optimizer} lr {cfg.lr:g}"
+            f"{momentum} · batch {cfg.batch_size} · seed {cfg.seed} · {stop} · {cfg.device}")
+
+
+def runs_text(n: int) -> str:
+    """'1 run' or 'N runs', for the app's messages."""
+    return f"{n} run" if n == 1 else f"{n} runs"

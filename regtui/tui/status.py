@@ -12,7 +12,7 @@ from functools import lru_cache
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from regtui.engine import STOP_REASONS
+from regtui.engine import STOP_REASONS, stop_phrase
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 
@@ -135,7 +135,9 @@ def status_text(preset: Preset, run: SessionRun | None, message: str) -> StatusL
     line2 = Text()
     if run.result is not None:
         r, reason = run.last, run.result.stop_reason
-        line2.append(f"{reason} at epoch {r.epoch} ", style="bold yellow" if reason != "finished" else "bold")
+        comma = "," if run.result.restored_best else ""  # "stopped early at epoch 92, best epoch 71 restored"
+        line2.append(f"{stop_phrase(reason)} at epoch {r.epoch}{comma} ",
+                     style="bold yellow" if reason != "finished" else "bold")
         if run.result.restored_best:
             line2.append(f"best epoch {r.best_epoch} restored ", style="bold green")
         line2.append(f"({STOP_REASONS[reason]}). ")

@@ -101,7 +101,7 @@ async def test_early_stopping_is_shown(tmp_path):
         run = app.current
         assert run.result.stop_reason == "patience"
         status = visible_text(app.query_one("#status"))
-        assert f"patience at epoch {run.last.epoch}" in status
+        assert f"stopped early at epoch {run.last.epoch}, best epoch {run.last.best_epoch} restored" in status
         assert f"best epoch {run.last.best_epoch} restored" in status
 
 
@@ -206,6 +206,20 @@ async def test_folder_field_takes_any_text_and_escape_gives_keys_back(tmp_path):
         await pilot.press("s")  # the preset's 100/100 split cannot fit 30 images: said in place
         await pilot.pause(0.5)
         assert any("has 30 images" in n.message for n in app._notifications)
+
+
+async def test_switching_task_hides_the_other_tasks_runs_from_the_norm_chart():
+    """A toy run stays in the session after choosing an image preset; its norms must not be drawn."""
+    app = RegtuiApp(preset="overfitting")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one("#f-epochs", Input).value = "60"
+        await pilot.press("s")
+        await wait_for_training(app)
+        app.query_one("#preset", Select).value = "quick"
+        await wait_until(lambda: app.query_one("#norm").display)
+        await pilot.pause(0.3)
+        assert app.runs  # kept until the next start, as before
+        assert app.query_one("#norm").runs == []
 
 
 async def test_toy_preset_opens_on_the_toy_charts():

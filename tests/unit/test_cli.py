@@ -25,6 +25,19 @@ def test_version_and_help():
         assert option in help_text
 
 
+@pytest.mark.parametrize("command", [[], ["run"], ["sweep"], ["show"], ["tui"], ["norms"],
+                                     ["presets"], ["data"], ["data", "list"], ["data", "fetch"]])
+def test_help_reads_at_80_columns_as_plain_text(command):
+    """Help is read over SSH at 80 columns and in logs: no boxes, no markup, no cut summaries."""
+    out = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"}, terminal_width=80).output
+    assert out.startswith("Usage: regtui")
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "╭" not in out and "│" not in out
+    assert "[b]" not in out and "[/]" not in out
+    if "Commands:" in out:
+        assert "..." not in out.split("Commands:")[1]
+
+
 def test_presets_lists_every_preset_with_its_description():
     out = invoke("presets").output
     for name in ("memorization", "early-stopping", "overfitting", "quick"):
@@ -36,6 +49,8 @@ def test_norms_prints_reference_value():
     result = invoke("norms", "animal_net", "--seed", "2021")
     assert result.exit_code == 0
     assert "7.3810" in result.output and "fc1.weight" in result.output and "393,216" in result.output
+    big = runner.invoke(app, ["norms", "big_animal_net"], terminal_width=80).output.splitlines()[0]
+    assert big.endswith("memorization model); seed 2021")  # one unbroken heading, no nested parentheses
 
 
 def test_run_writes_a_complete_run_folder(tmp_path):

@@ -52,7 +52,7 @@ def test_tables_label_and_show_the_restored_norms(restored):
                                after_label=label))
     assert label in layers and f"{best.total_norm:.4f}" in layers
     summary = _text(summary_table([restored]))
-    assert f"-> {best.total_norm:.3f} (restored (epoch {best.epoch}))" in summary
+    assert f"-> {best.total_norm:.3f} (restored)" in summary
     assert f"-> {last.total_norm:.3f}" not in summary
 
 
@@ -64,6 +64,15 @@ def test_app_norm_table_heads_restored_weights(restored):
     assert "restored" not in _text(norm_table(restored.info, restored.last))
 
 
+def test_app_norm_table_keeps_numbers_near_names_on_wide_terminals(restored):
+    from regtui.tui.widgets.norm_table import norm_table
+
+    for width in (120, 200, 300):
+        lines = _text(norm_table(restored.info, restored.best, width=width)).splitlines()
+        assert max(len(line) for line in lines) <= 100  # not stretched to the terminal's width
+        assert lines[-1].startswith("total") and f"{restored.best.total_norm:.4f}" in lines[-1]
+
+
 def test_cli_prints_restored_norms(tmp_path):
     result = CliRunner().invoke(app, ["run", "early-stopping", "--patience", "5", "--device", "cpu",
                                       "--no-plot", "--threads", "1", "--out", str(tmp_path)],
@@ -73,3 +82,4 @@ def test_cli_prints_restored_norms(tmp_path):
     epoch = summary["restored"]["epoch"]
     assert summary["norms"]["after_epoch"] == epoch < summary["epochs_run"]
     assert f"restored (epoch {epoch})" in result.output
+    assert "stopped early at epoch" in result.output and "patience at epoch" not in result.output

@@ -60,6 +60,10 @@ class LiveView(Vertical):
     def draw(self, preset: Preset, runs: list[SessionRun], current: SessionRun | None,
              message: str) -> None:
         """Repaint charts, table, legend and status (called by the app's frame clock)."""
+        # Only runs of the shown task: after choosing an image preset, a finished toy run
+        # stays in the session until the next start, and its norms must not be drawn here.
+        if any(r.task != self.kind.name for r in runs):
+            runs = [r for r in runs if r.task == self.kind.name]
         for chart in self.query("#charts > *"):
             chart.redraw(runs, self.options)
         shown = next((r for r in runs if r.name == self.table_run), current)

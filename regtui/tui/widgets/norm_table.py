@@ -13,6 +13,7 @@ COLUMNS = ("layer", "shape", "params", "start", "now", "change")
 
 
 NARROW_TABLE = 58  # below this width the shape column goes and counts are abbreviated
+NAME_MAX = 48  # the name column's most width when the table is wider than it needs
 
 
 def caption(info: RunInfo | None, report: EpochReport | None, choice: str = "",
@@ -35,7 +36,7 @@ def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80
     """A table of `info`'s layers with the norms of `report` (None: the starting norms).
 
     The first header cell says which run and epoch it shows; `choice` is a hint such as 'n: next run'.
-    Built as plain Text (names left, numbers right, spare width to the name column): a rich
+    Built as plain Text (names left, numbers right, spare width to the name column up to NAME_MAX): a rich
     Table re-measured every frame cost ~8 ms of the frame budget. Narrower than NARROW_TABLE
     columns, it drops the shape column so names and norms stay whole. `total_only` (short
     terminals: charts first) keeps only the total row. `restored`: `report` is the best epoch
@@ -51,7 +52,10 @@ def norm_table(info: RunInfo | None, report: EpochReport | None, width: int = 80
     rows = rows[-1:] if total_only else rows  # the total row is last
     widths = [max(len(r[k]) if k < len(r) else 0 for r in [header, *rows]) for k in range(len(header))]
     left = 1 if short else 2  # name (and shape) are left-aligned; counts and norms right
-    widths[0] = max(width - sum(widths[1:]) - (len(widths) - 1), min(widths[0], 12))
+    spare = width - sum(widths[1:]) - (len(widths) - 1)
+    # Names take the spare width up to NAME_MAX: on a 200-column terminal the numbers stay
+    # next to their names instead of 120 columns away.
+    widths[0] = max(min(spare, max(widths[0], NAME_MAX)), min(widths[0], 12))
     header[0] = header[0] if len(header[0]) <= widths[0] else header[0][:widths[0] - 1] + "…"
 
     def line(cells: list[str], style: str = "") -> None:
