@@ -36,7 +36,7 @@ def test_finished_memorization_runs(snap_compare, small_preset, fake_training, s
     async def run_all(pilot):
         await pilot.press("a")
         await wait_for_training(pilot.app)
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=size)
 
@@ -48,9 +48,17 @@ def test_no_color_finished_run(snap_compare, small_preset, fake_training, monkey
     async def run_all(pilot):
         await pilot.press("a")
         await wait_for_training(pilot.app)
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=(80, 24))
+
+
+async def settle(pilot) -> None:
+    """Draw the current state now and let Textual paint it: the frame clock may be holding a
+    frame back to stay within its budget, which on a busy machine outlasts any fixed pause."""
+    await pilot.pause()
+    pilot.app._frame(force=True)
+    await pilot.pause()
 
 
 # New states, fed with a fixed stream of reports (fake_training): no CPU-dependent numbers.
@@ -58,9 +66,8 @@ async def run_held(pilot):
     """Start 'run all' and keep the first run in progress at epoch 5 of 12."""
     await pilot.press("escape", "a")
     await wait_until(lambda: pilot.app.current is not None and pilot.app.current.last is not None)
-    await pilot.pause(0.3)
-    pilot.app._frame(force=True)
-    await pilot.pause(0.1)
+    await pilot.pause(0.3)  # the worker holds at epoch 5 (fake_training.hold)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -77,7 +84,7 @@ def test_quit_while_training_asks(snap_compare, small_preset, fake_training, siz
     async def ask(pilot):
         await run_held(pilot)
         await pilot.press("q")
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=ask, terminal_size=size)
 
@@ -87,7 +94,7 @@ def test_clear_asks(snap_compare, small_preset, fake_training):
         await pilot.press("escape", "a")
         await wait_for_training(pilot.app)
         await pilot.press("c")
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=ask, terminal_size=(80, 24))
 
@@ -118,7 +125,7 @@ def test_show_view_finished_replay(snap_compare, size):
 
         app = pilot.app
         await wait_until(lambda: len(app.runs) == 3 and app.runs[2].result is not None, 10)
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(RegtuiApp(saved=_synthetic(), speed=None), run_before=replayed, terminal_size=size)
 
@@ -134,7 +141,7 @@ def test_run_mid_way_with_controls(snap_compare, size):
         app = pilot.app
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
         await pilot.press("1", "l")
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     saved = [fake_result("true", 200), fake_result("random", 200, upto=60, random_labels=True,
                                                    stop_reason="stopped")]
@@ -152,7 +159,7 @@ def test_finished_seed_groups(snap_compare, small_preset, fake_training):
         pilot.app.query_one("#f-seeds", Input).value = "2021,7"
         await pilot.press("a")
         await wait_for_training(pilot.app)
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset, speed=None), run_before=run_seeds,
                         terminal_size=(120, 40))
