@@ -353,7 +353,7 @@ def tui(
 
 
 SPEED_HELP = ("Playback speed of the charts: 1 = a run unfolds over ~4 s, 2 twice as fast, "
-              "0.25 ... 8, or 'full' (as fast as it trains). Training itself always runs at full speed.")
+              "0.25 ... 8, or 'full' (no pacing). It paces what is drawn, never the training itself.")
 
 
 def _speed(text: str) -> float | None:

@@ -31,7 +31,7 @@ def list_datasets(cache_dir: CacheOption = None) -> None:
             path = local_path(name, cache=cache_dir)
             here = f"[green]here[/]: {path}" if path else f"[yellow]not here[/]: regtui data fetch {name}"
         console.print(f"[bold]{name:<13}[/]{spec.title}  ({here})", soft_wrap=True)
-        console.print(f"{'':<13}{spec.size}; from {spec.origin}", soft_wrap=True, markup=False)
+        console.print(f"{'':<13}{spec.size}; source: {spec.origin}", soft_wrap=True, markup=False)
     console.print(f"Cache folder: {resolve(cache_dir)}", soft_wrap=True, markup=False)
 
 

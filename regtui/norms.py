@@ -73,7 +73,8 @@ def layer_rows(layers: tuple[LayerInfo, ...] | list[LayerInfo], before: tuple[fl
 
     def row(name: str, shape: str, n: int, b: float, a: float | None) -> list[str]:
         cells = [name] + ([] if short else [shape]) + [_count(n, short), f"{b:.4f}"]
-        return cells + ([] if a is None else [f"{a:.4f}", f"{a - b:+.4f}"])
+        # round first: a change of -0.00001 would print as "-0.0000"; `or 0.0` drops the sign of -0.0
+        return cells + ([] if a is None else [f"{a:.4f}", f"{round(a - b, 4) or 0.0:+.4f}"])
 
     rows = [row(li.name, "x".join(map(str, li.shape)), li.numel, b, a)
             for li, b, a in zip(layers, before, ends, strict=True)]

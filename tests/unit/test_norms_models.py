@@ -54,3 +54,10 @@ def test_toy_net_shape_and_registry():
     assert MODELS["net"].task == "regress"
     with pytest.raises(ValueError, match="unknown model 'resnet'"):
         build_model("resnet")
+
+
+def test_a_change_too_small_to_show_is_not_negative_zero():
+    from regtui.norms import LayerInfo, layer_rows
+
+    rows = layer_rows([LayerInfo("fc1.bias", (3,), 3)], [0.12345], [0.123449])
+    assert rows[0][-1] == "+0.0000" and rows[-1][-1] == "+0.0000"
