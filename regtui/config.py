@@ -43,11 +43,11 @@ RUN_NAME_RULE = (f"one folder name (not '.' or '..'; no '/', '\\', control chara
 
 
 def _registry(key: str) -> dict[str, Any]:
-    """MODELS or DATASETS, imported on first use (both import torch)."""
+    """The model or data set registry; their torch-free tables, so checking a name loads no torch."""
     if key == "model":
-        from regtui.models import MODELS
+        from regtui.model_catalog import MODEL_CATALOG
 
-        return MODELS
+        return MODEL_CATALOG
     from regtui.data.sources import DATASETS
 
     return DATASETS

@@ -24,6 +24,7 @@ from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.tui.form import names_for_all, plan
 from regtui.tui.keys import COMMANDS, bindings
+from regtui.tui.loading import EngineReady, load_engine, loading_text, torch_loaded
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
 from regtui.tui.session import SessionRun
@@ -76,6 +77,9 @@ class RegtuiApp(App[int]):
         self._worker_done.set()
         self.frame_budget = RedrawBudget()
         self._dirty = True
+        self.engine_ready = False  # torch and the engine imported (a worker loads them after mount)
+        self._loading_since = time.monotonic()
+        self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
 
     # ----- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -89,6 +93,7 @@ class RegtuiApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(LiveView).loading = True
         self._show_preset(self.preset)
         self._layout_for_size()
         self.set_interval(TICK_S, self._frame)
@@ -98,7 +103,29 @@ class RegtuiApp(App[int]):
             self._layout_for_size()
             self._replay(self.saved)
         elif self.autostart:
-            self.call_after_refresh(self.action_start_all)
+            self._pending = "start_all"  # as soon as torch is ready
+        if torch_loaded():  # already imported (tests, a second app): nothing to wait for
+            self._engine_ready(EngineReady(load_engine()))
+        else:  # paint first: the import holds the GIL much of the time for a second or more
+            self.call_after_refresh(self._load_engine)
+
+    # ----- torch, loaded in the background ---------------------------------------------
+    @work(thread=True, exit_on_error=False, group="loading", name="loading torch")
+    def _load_engine(self) -> None:
+        self.post_message(EngineReady(load_engine()))
+
+    @on(EngineReady)
+    def _engine_ready(self, message: EngineReady) -> None:
+        """torch has loaded: offer its devices, show the norm preview, start what was asked."""
+        self.engine_ready = True
+        self.query_one(LiveView).loading = False
+        self.query_one(SettingsPane).set_devices(message.devices)
+        self._preview_norms()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.call_after_refresh(getattr(self, f"action_{pending}"))
+        else:
+            self._refresh_status()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for_size(event.size)  # self.size is updated after this handler
@@ -151,6 +178,9 @@ class RegtuiApp(App[int]):
         """Before a run, the norm table shows the chosen model's initial weights (seeded)."""
         view = self.query_one(LiveView)
         view.preview = None
+        if not self.engine_ready:
+            self._redraw_all()  # the table says torch is loading; _engine_ready comes back here
+            return
         try:
             cfg = self.query_one(SettingsPane).run_config([])
         except ConfigError:
@@ -235,7 +265,17 @@ class RegtuiApp(App[int]):
             await self.run_action(action)
 
     # ----- actions ----------------------------------------------------------------------
+    def _wait_for_engine(self, action: str) -> bool:
+        """True (and `action` queued) when torch is still loading: it runs once torch is ready."""
+        if self.engine_ready:
+            return False
+        self._pending = action
+        self._refresh_status()
+        return True
+
     def action_start(self) -> None:
+        if self._wait_for_engine("start"):
+            return
         try:
             cfg = self.query_one(SettingsPane).run_config([r.name for r in self.runs])
         except ConfigError as exc:
@@ -245,6 +285,8 @@ class RegtuiApp(App[int]):
 
     def action_start_all(self) -> None:
         """Every run of the preset, each with its own labels, and the pane's common settings."""
+        if self._wait_for_engine("start_all"):
+            return
         try:
             common = self.query_one(SettingsPane).common_settings()
         except ConfigError as exc:
@@ -492,6 +534,8 @@ class RegtuiApp(App[int]):
         state is on screen at once.
         """
         force = self._pace() or force
+        if not self.engine_ready:
+            self._refresh_status()
         if not force and (not self._dirty or not self.frame_budget.due()):
             return
         self._dirty = False
@@ -499,4 +543,7 @@ class RegtuiApp(App[int]):
         self.query_one(LiveView).draw(self.preset, self.runs, self.current, self.message_line)
 
     def _refresh_status(self) -> None:
-        self.query_one(LiveView).draw_status(self.preset, self.current, self.message_line)
+        message = self.message_line
+        if not self.engine_ready:  # redrawn every tick meanwhile: the spinner and seconds move
+            message = loading_text(time.monotonic() - self._loading_since, self._pending is not None)
+        self.query_one(LiveView).draw_status(self.preset, self.current, message)
