@@ -6,6 +6,7 @@ import ast
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -56,8 +57,10 @@ class RegtuiApp(App[int]):
     def __init__(self, preset: str | None = None, autostart: bool = False,
                  exit_when_done: bool = False, exit_delay: float = 2.0,
                  out_dir: Path = Path("runs"), speed: float | None = DEFAULT_SPEED,
-                 saved: list[RunResult] | None = None) -> None:
+                 saved: list[RunResult] | None = None,
+                 on_torch: Callable[[], object] | None = None) -> None:
         super().__init__()
+        self.on_torch = on_torch  # called in the loading thread once torch is imported
         self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
@@ -105,14 +108,14 @@ class RegtuiApp(App[int]):
         elif self.autostart:
             self._pending = "start_all"  # as soon as torch is ready
         if torch_loaded():  # already imported (tests, a second app): nothing to wait for
-            self._engine_ready(EngineReady(load_engine()))
+            self._engine_ready(EngineReady(load_engine(self.on_torch)))
         else:  # paint first: the import holds the GIL much of the time for a second or more
             self.call_after_refresh(self._load_engine)
 
     # ----- torch, loaded in the background ---------------------------------------------
     @work(thread=True, exit_on_error=False, group="loading", name="loading torch")
     def _load_engine(self) -> None:
-        self.post_message(EngineReady(load_engine()))
+        self.post_message(EngineReady(load_engine(self.on_torch)))
 
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:

@@ -7,6 +7,7 @@ first paint, and start runs (and the seeded norm preview) once it has posted Eng
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -26,13 +27,18 @@ def torch_loaded() -> bool:
     return "torch" in sys.modules
 
 
-def load_engine() -> list[str]:
-    """Import torch, the run loop and the models (seconds, in a worker thread); return the devices."""
+def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
+    """Import torch, the run loop and the models (seconds, in a worker thread); return the devices.
+
+    `on_torch` runs here once they are imported (the launcher sets torch's CPU threads).
+    """
     import regtui.engine.runs
     import regtui.models
     import regtui.norms  # noqa: F401  (the norm preview's seeded model)
     from regtui.tui.widgets.settings import device_choices
 
+    if on_torch is not None:
+        on_torch()
     return device_choices()
 
 
