@@ -543,10 +543,13 @@ class RegtuiApp(App[int]):
             return
         self._dirty = False
         self.frame_budget.start_frame()
-        self.query_one(LiveView).draw(self.preset, self.runs, self.current, self.message_line)
+        self.query_one(LiveView).draw(self.preset, self.runs, self.current, self._status_message())
+
+    def _status_message(self) -> str:
+        """The status line's message: while torch loads, the wait (redrawn every tick: it moves)."""
+        if not self.engine_ready:
+            return loading_text(time.monotonic() - self._loading_since, self._pending is not None)
+        return self.message_line
 
     def _refresh_status(self) -> None:
-        message = self.message_line
-        if not self.engine_ready:  # redrawn every tick meanwhile: the spinner and seconds move
-            message = loading_text(time.monotonic() - self._loading_since, self._pending is not None)
-        self.query_one(LiveView).draw_status(self.preset, self.current, message)
+        self.query_one(LiveView).draw_status(self.preset, self.current, self._status_message())
