@@ -547,7 +547,7 @@ class RegtuiApp(App[int]):
 
     def _status_message(self) -> str:
         """The status line's message: while torch loads, the wait (redrawn every tick: it moves)."""
-        if not self.engine_ready:
+        if not self.engine_ready and not self.saved:  # a replay needs no torch: it says so instead
             return loading_text(time.monotonic() - self._loading_since, self._pending is not None)
         return self.message_line
 
