@@ -81,7 +81,7 @@ class RegtuiApp(App[int]):
         self.frame_budget = RedrawBudget()
         self._dirty = True
         self.engine_ready = False  # torch and the engine imported (a worker loads them after mount)
-        self._loading_since = time.monotonic()
+        self._loading_since: float | None = time.monotonic()  # None: loading failed
         self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
 
     # ----- layout -------------------------------------------------------------------
@@ -115,11 +115,21 @@ class RegtuiApp(App[int]):
     # ----- torch, loaded in the background ---------------------------------------------
     @work(thread=True, exit_on_error=False, group="loading", name="loading torch")
     def _load_engine(self) -> None:
-        self.post_message(EngineReady(load_engine(self.on_torch)))
+        try:
+            ready = EngineReady(load_engine(self.on_torch))
+        except Exception as exc:  # a broken torch install: say so instead of loading forever
+            ready = EngineReady([], f"{type(exc).__name__}: {exc}")
+        self.post_message(ready)
 
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:
         """torch has loaded: offer its devices, show the norm preview, start what was asked."""
+        if message.error:
+            self._pending, self._loading_since = None, None
+            self.message_line = f"Could not load torch, so nothing can train: {message.error}"
+            self.notify(self.message_line, severity="error", timeout=15, markup=False)
+            self._refresh_status()
+            return
         self.engine_ready = True
         self.query_one(LiveView).loading = False
         self.query_one(SettingsPane).set_devices(message.devices)
@@ -272,8 +282,11 @@ class RegtuiApp(App[int]):
         """True (and `action` queued) when torch is still loading: it runs once torch is ready."""
         if self.engine_ready:
             return False
-        self._pending = action
-        self._refresh_status()
+        if self._loading_since is None:
+            self.notify(self.message_line, severity="error", timeout=8, markup=False)
+        else:
+            self._pending = action
+            self._refresh_status()
         return True
 
     def action_start(self) -> None:
@@ -547,7 +560,8 @@ class RegtuiApp(App[int]):
 
     def _status_message(self) -> str:
         """The status line's message: while torch loads, the wait (redrawn every tick: it moves)."""
-        if not self.engine_ready and not self.saved:  # a replay needs no torch: it says so instead
+        if not self.engine_ready and not self.saved and self._loading_since is not None:
+            # a replay needs no torch: it shows its own message instead
             return loading_text(time.monotonic() - self._loading_since, self._pending is not None)
         return self.message_line
 

@@ -17,9 +17,13 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"  # one frame per status-line redraw: 
 
 @dataclass
 class EngineReady(Message):
-    """torch and the engine are imported; `devices` lists what the device field may offer."""
+    """torch and the engine are imported; `devices` lists what the device field may offer.
+
+    `error` (then no devices): why they could not be imported, in one line.
+    """
 
     devices: list[str]
+    error: str = ""
 
 
 def torch_loaded() -> bool:

@@ -166,6 +166,23 @@ async def test_keys_pressed_while_torch_loads_start_once_it_has(small_preset, mo
         assert "fc1.weight" in visible_text(app.query_one(NormTable))
 
 
+async def test_a_torch_that_cannot_load_is_reported_not_awaited(small_preset, monkeypatch):
+    from regtui.tui import app as app_module
+
+    def broken(on_torch):
+        raise ImportError("libtorch.so: cannot open shared object file")
+
+    monkeypatch.setattr(app_module, "torch_loaded", lambda: False)
+    monkeypatch.setattr(app_module, "load_engine", broken)
+    app = RegtuiApp(preset=small_preset, autostart=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: "Could not load torch" in visible_text(app.query_one("#status")))
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert "libtorch.so" in visible_text(app.query_one("#status")) and app.runs == []
+        assert not app.training
+
+
 async def test_charts_redraw_on_a_budget_not_per_epoch():
     app = RegtuiApp(preset="overfitting")
     async with app.run_test(size=(120, 40)) as pilot:
