@@ -25,7 +25,7 @@ from regtui.engine import EpochReport, RunResult
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.tui.form import names_for_all, plan
 from regtui.tui.keys import COMMANDS, bindings
-from regtui.tui.loading import EngineReady, load_engine, loading_text, torch_loaded
+from regtui.tui.loading import EngineReady, load_engine, loading_text, torch_loaded, torch_ready
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
 from regtui.tui.session import SessionRun
@@ -108,7 +108,7 @@ class RegtuiApp(App[int]):
         elif self.autostart:
             self._pending = "start_all"  # as soon as torch is ready
         if torch_loaded():  # already imported (tests, a second app): nothing to wait for
-            self._engine_ready(EngineReady(load_engine(self.on_torch)))
+            self._engine_ready(EngineReady(torch_ready(self.on_torch)))
         else:  # paint first: the import holds the GIL much of the time for a second or more
             self.call_after_refresh(self._load_engine)
 

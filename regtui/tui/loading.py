@@ -44,6 +44,12 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
     import regtui.engine.runs
     import regtui.models
     import regtui.norms  # noqa: F401  (the norm preview's seeded model)
+
+    return torch_ready(on_torch)
+
+
+def torch_ready(on_torch: Callable[[], object] | None = None) -> list[str]:
+    """Once torch is imported: run `on_torch` and return the devices the device field may offer."""
     from regtui.tui.widgets.settings import device_choices
 
     if on_torch is not None:
