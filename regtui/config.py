@@ -43,11 +43,11 @@ RUN_NAME_RULE = (f"one folder name (not '.' or '..'; no '/', '\\', control chara
 
 
 def _registry(key: str) -> dict[str, Any]:
-    """MODELS or DATASETS, imported on first use (both import torch)."""
+    """The model or data set registry; their torch-free tables, so checking a name loads no torch."""
     if key == "model":
-        from regtui.models import MODELS
+        from regtui.model_catalog import MODEL_CATALOG
 
-        return MODELS
+        return MODEL_CATALOG
     from regtui.data.sources import DATASETS
 
     return DATASETS
@@ -176,12 +176,13 @@ class RunConfig(BaseModel):
         if self.dataset == "folder" and not self.data_dir:
             raise PydanticCustomError("combination", "{message}", {"message": (
                 "dataset 'folder' needs data_dir (an image folder with one sub-folder per class)")})
-        from regtui.data.classification import DataError, check_data_dir  # torch: only when run
+        if self.data_dir:  # the check's module imports torch: spare configs without a folder it
+            from regtui.data.classification import DataError, check_data_dir
 
-        try:
-            check_data_dir(self.dataset, self.data_dir)  # a file, or a data set that ignores it
-        except DataError as exc:
-            raise PydanticCustomError("combination", "{message}", {"message": str(exc)}) from None
+            try:
+                check_data_dir(self.dataset, self.data_dir)  # a file, or a data set that ignores it
+            except DataError as exc:
+                raise PydanticCustomError("combination", "{message}", {"message": str(exc)}) from None
         if self.seeds and self.repeats > 1:
             raise PydanticCustomError("combination", "{message}", {"message": (
                 "give seeds (a list) or repeats (a count), not both")})

@@ -1,10 +1,16 @@
-"""Choosing the torch device: "auto" means CUDA when present, else CPU."""
+"""Choosing the torch device: "auto" means CUDA when present, else CPU.
+
+torch is imported on first use, so the app's settings pane can import this before torch loads.
+"""
 
 from __future__ import annotations
 
-import torch
+from typing import TYPE_CHECKING
 
 from regtui.errors import RegtuiError
+
+if TYPE_CHECKING:
+    import torch
 
 
 class DeviceError(RegtuiError, ValueError):
@@ -13,11 +19,15 @@ class DeviceError(RegtuiError, ValueError):
 
 def cuda_available() -> bool:
     """True when torch can use at least one CUDA device."""
+    import torch
+
     return torch.cuda.is_available()
 
 
 def resolve_device(name: str) -> torch.device:
     """Turn "auto", "cpu", "cuda" or "cuda:N" into a usable device, or explain why not."""
+    import torch
+
     if name == "auto":
         return torch.device("cuda" if cuda_available() else "cpu")
     try:

@@ -9,6 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from regtui.model_catalog import MODEL_CATALOG
+
 
 def _dropout(p: float) -> nn.Dropout | None:
     """nn.Dropout(p) for p > 0; None at p = 0, so the reference's models stay exactly as they are
@@ -82,16 +84,15 @@ class ModelSpec:
     description: str
 
 
-MODELS: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in (
-        ModelSpec("animal_net", "AnimalNet", "classify", AnimalNet,
-                  "3072-128-32-3 MLP with ReLU (the reference's early-stopping model)"),
-        ModelSpec("big_animal_net", "BigAnimalNet", "classify", BigAnimalNet,
-                  "3072-124-64-3 MLP with leaky ReLU (the reference's memorization model)"),
-        ModelSpec("net", "Net", "regress", lambda dropout=0.0, **_: Net(dropout),
-                  "1-300-500-1 MLP with leaky ReLU (the reference's overfitting model)"),
-    )
+_BUILDERS: dict[str, Callable[..., nn.Module]] = {
+    "animal_net": AnimalNet,
+    "big_animal_net": BigAnimalNet,
+    "net": lambda dropout=0.0, **_: Net(dropout),
+}
+
+MODELS: dict[str, ModelSpec] = {  # names, titles and tasks come from the torch-free catalog
+    name: ModelSpec(name, entry.title, entry.task, _BUILDERS[name], entry.description)
+    for name, entry in MODEL_CATALOG.items()
 }
 
 

@@ -17,7 +17,7 @@ from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult
 from regtui.errors import RegtuiError
 from regtui.folder_names import NAME_MAX_BYTES, folder_key, folder_name_problem
-from regtui.norms import LayerInfo, total_from_layers
+from regtui.layers import LayerInfo, total_from_layers
 from regtui.presets import load_preset
 
 METRICS = "metrics.csv"

@@ -6,6 +6,7 @@ import ast
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +27,7 @@ from regtui.seeds import base_runs, expand_seeds, member_seeds
 from regtui.tui.form import names_for_all, plan, runs_text
 from regtui.tui.groups import chart_lines
 from regtui.tui.keys import COMMANDS, bindings
+from regtui.tui.loading import EngineReady, load_engine, loading_text, torch_loaded, torch_ready
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Pacer, Replay, speed_label
 from regtui.tui.session import SessionRun
@@ -63,8 +65,10 @@ class RegtuiApp(App[int]):
     def __init__(self, preset: str | None = None, autostart: bool = False,
                  exit_when_done: bool = False, exit_delay: float = 2.0,
                  out_dir: Path = Path("runs"), speed: float | None = DEFAULT_SPEED,
-                 saved: list[RunResult] | None = None) -> None:
+                 saved: list[RunResult] | None = None,
+                 on_torch: Callable[[], object] | None = None) -> None:
         super().__init__()
+        self.on_torch = on_torch  # called in the loading thread once torch is imported
         self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
@@ -84,6 +88,9 @@ class RegtuiApp(App[int]):
         self._worker_done.set()
         self.frame_budget = RedrawBudget()
         self._dirty = True
+        self.engine_ready = False  # torch and the engine imported (a worker loads them after mount)
+        self._loading_since: float | None = time.monotonic()  # None: loading failed
+        self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
 
     # ----- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -97,6 +104,7 @@ class RegtuiApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(LiveView).loading = True
         self._show_preset(self.preset)
         self._layout_for_size()
         self.set_interval(TICK_S, self._frame)
@@ -106,7 +114,39 @@ class RegtuiApp(App[int]):
             self._layout_for_size()
             self._replay(self.saved)
         elif self.autostart:
-            self.call_after_refresh(self.action_start_all)
+            self._pending = "start_all"  # as soon as torch is ready
+        if torch_loaded():  # already imported (tests, a second app): nothing to wait for
+            self._engine_ready(EngineReady(torch_ready(self.on_torch)))
+        else:  # paint first: the import holds the GIL much of the time for a second or more
+            self.call_after_refresh(self._load_engine)
+
+    # ----- torch, loaded in the background ---------------------------------------------
+    @work(thread=True, exit_on_error=False, group="loading", name="loading torch")
+    def _load_engine(self) -> None:
+        try:
+            ready = EngineReady(load_engine(self.on_torch))
+        except Exception as exc:  # a broken torch install: say so instead of loading forever
+            ready = EngineReady([], f"{type(exc).__name__}: {exc}")
+        self.post_message(ready)
+
+    @on(EngineReady)
+    def _engine_ready(self, message: EngineReady) -> None:
+        """torch has loaded: offer its devices, show the norm preview, start what was asked."""
+        if message.error:
+            self._pending, self._loading_since = None, None
+            self.message_line = f"Could not load torch, so nothing can train: {message.error}"
+            self.notify(self.message_line, severity="error", timeout=15, markup=False)
+            self._refresh_status()
+            return
+        self.engine_ready = True
+        self.query_one(LiveView).loading = False
+        self.query_one(SettingsPane).set_devices(message.devices)
+        self._preview_norms()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.call_after_refresh(getattr(self, f"action_{pending}"))
+        else:
+            self._refresh_status()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for_size(event.size)  # self.size is updated after this handler
@@ -159,6 +199,9 @@ class RegtuiApp(App[int]):
         """Before a run, the norm table shows the chosen model's initial weights (seeded)."""
         view = self.query_one(LiveView)
         view.preview = None
+        if not self.engine_ready:
+            self._redraw_all()  # the table says torch is loading; _engine_ready comes back here
+            return
         try:
             cfg = self.query_one(SettingsPane).run_config([])
         except ConfigError:
@@ -247,8 +290,21 @@ class RegtuiApp(App[int]):
         """Names a new run (or seed group) must not reuse: the session's runs and groups."""
         return [name for r in self.runs for name in (r.name, r.info.config.group) if name]
 
+    def _wait_for_engine(self, action: str) -> bool:
+        """True (and `action` queued) when torch is still loading: it runs once torch is ready."""
+        if self.engine_ready:
+            return False
+        if self._loading_since is None:
+            self.notify(self.message_line, severity="error", timeout=8, markup=False)
+        else:
+            self._pending = action
+            self._refresh_status()
+        return True
+
     def action_start(self) -> None:
         """The run in the pane; with Seeds, its members one after another (one group)."""
+        if self._wait_for_engine("start"):
+            return
         try:
             cfg = self.query_one(SettingsPane).run_config(self._taken())
         except ConfigError as exc:
@@ -262,6 +318,8 @@ class RegtuiApp(App[int]):
         A preset's seed members are folded back into their runs, named anew against the
         session and expanded again (over the pane's Seeds if edited there, else their own).
         """
+        if self._wait_for_engine("start_all"):
+            return
         try:
             common = self.query_one(SettingsPane).common_settings()
         except ConfigError as exc:
@@ -511,11 +569,20 @@ class RegtuiApp(App[int]):
         state is on screen at once.
         """
         force = self._pace() or force
+        if not self.engine_ready:
+            self._refresh_status()
         if not force and (not self._dirty or not self.frame_budget.due()):
             return
         self._dirty = False
         self.frame_budget.start_frame()
-        self.query_one(LiveView).draw(self.preset, self.runs, self.current, self.message_line)
+        self.query_one(LiveView).draw(self.preset, self.runs, self.current, self._status_message())
+
+    def _status_message(self) -> str:
+        """The status line's message: while torch loads, the wait (redrawn every tick: it moves)."""
+        if not self.engine_ready and not self.saved and self._loading_since is not None:
+            # a replay needs no torch: it shows its own message instead
+            return loading_text(time.monotonic() - self._loading_since, self._pending is not None)
+        return self.message_line
 
     def _refresh_status(self) -> None:
-        self.query_one(LiveView).draw_status(self.preset, self.current, self.message_line)
+        self.query_one(LiveView).draw_status(self.preset, self.current, self._status_message())

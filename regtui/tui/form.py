@@ -9,7 +9,7 @@ from regtui.config import RunConfig
 from regtui.data.sources import DATASETS
 from regtui.engine import task_of
 from regtui.folder_names import NAME_MAX_BYTES, folder_key
-from regtui.models import MODELS
+from regtui.model_catalog import MODEL_CATALOG
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:
@@ -52,13 +52,13 @@ def _fitting(registry: Mapping[str, object], task: str, default: str) -> str:
 def paired(changed: str, model: str, data: str) -> tuple[str, str]:
     """(model, data) made consistent after the user changed one: a model trains only on data
     of its own task (the registries' `task` fields), so the other one follows."""
-    model_task, data_task = MODELS[model].task, DATASETS[data].task
+    model_task, data_task = MODEL_CATALOG[model].task, DATASETS[data].task
     if model_task == data_task:
         return model, data
     defaults = RunConfig()
     if changed == "model":
         return model, _fitting(DATASETS, model_task, defaults.dataset)
-    return _fitting(MODELS, data_task, defaults.model), data
+    return _fitting(MODEL_CATALOG, data_task, defaults.model), data
 
 
 def plan(cfg: RunConfig) -> str:

@@ -41,8 +41,8 @@ def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay
     from regtui.tui.app import RegtuiApp
 
     app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                    exit_delay=exit_delay, speed=speed, saved=saved)
-    leave_a_core_for_the_ui(threads)
+                    exit_delay=exit_delay, speed=speed, saved=saved,
+                    on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
     received: list[str] = []
 
     def quit_cleanly(signum: int, frame: object) -> None:

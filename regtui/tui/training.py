@@ -9,19 +9,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from regtui.config import RunConfig
-from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
+
+if TYPE_CHECKING:
+    from regtui.engine import EpochReport, RunFailure, RunInfo, RunResult
 
 THREAD_NAME = "regtui-training"  # the worker thread's name while it trains (tests look for it)
 POST_EVERY_S = 0.1  # batch epoch reports: at most ~10 messages a second reach the UI thread
 
 
-class Poster(RunListener):
-    """The app's consumer of the run loop: turns its events into the app's messages."""
+class Poster:
+    """The app's consumer of the run loop (a regtui.engine.RunListener): turns its events into the
+    app's messages. Not a subclass, so importing this module loads no torch."""
 
     def __init__(self, post: Callable[[Message], object]) -> None:
         self.post = post
@@ -66,6 +70,8 @@ def train_runs(configs: Sequence[RunConfig], post: Callable[[Message], object],
 
     `finished` is set as the thread leaves, so a quitting app can wait for it to be gone.
     """
+    from regtui.engine.runs import run_all  # torch: the app has loaded it in the background by now
+
     thread = threading.current_thread()
     old_name, thread.name = thread.name, THREAD_NAME
     poster = Poster(post)

@@ -4,6 +4,7 @@ import asyncio
 import time
 
 import pytest
+import torch  # noqa: F401  the app loads torch in the background; here it is ready at mount
 
 SMALL = """# A small two-run preset for tests: true vs random labels, a handful of epochs.
 description = "test preset"

@@ -143,6 +143,46 @@ async def test_autostart_and_exit_when_done(small_preset):
     assert app.return_code == 0 and len(app.runs) == 2
 
 
+async def test_keys_pressed_while_torch_loads_start_once_it_has(small_preset, monkeypatch):
+    """Before torch is ready the app is already drawn and says it is loading; `a` waits for it."""
+    from regtui.tui import app as app_module
+    from regtui.tui.loading import load_engine
+
+    release = threading.Event()
+    monkeypatch.setattr(app_module, "torch_loaded", lambda: False)  # take the background path
+    monkeypatch.setattr(app_module, "load_engine",
+                        lambda on_torch: release.wait(30) and load_engine(on_torch))
+    app = RegtuiApp(preset=small_preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        status = visible_text(app.query_one("#status"))
+        assert "Loading torch" in status and "loading torch" in visible_text(app.query_one(NormTable))
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert "starting as soon as it is loaded" in visible_text(app.query_one("#status"))
+        assert not app.training and app.runs == []
+        release.set()
+        await wait_until(lambda: len(app.runs) == 2 and not app.busy)
+        assert "fc1.weight" in visible_text(app.query_one(NormTable))
+
+
+async def test_a_torch_that_cannot_load_is_reported_not_awaited(small_preset, monkeypatch):
+    from regtui.tui import app as app_module
+
+    def broken(on_torch):
+        raise ImportError("libtorch.so: cannot open shared object file")
+
+    monkeypatch.setattr(app_module, "torch_loaded", lambda: False)
+    monkeypatch.setattr(app_module, "load_engine", broken)
+    app = RegtuiApp(preset=small_preset, autostart=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: "Could not load torch" in visible_text(app.query_one("#status")))
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert "libtorch.so" in visible_text(app.query_one("#status")) and app.runs == []
+        assert not app.training
+
+
 async def test_charts_redraw_on_a_budget_not_per_epoch():
     app = RegtuiApp(preset="overfitting")
     async with app.run_test(size=(120, 40)) as pilot:

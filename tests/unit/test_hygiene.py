@@ -25,3 +25,18 @@ def test_cli_imports_the_tui_lazily():
     code = "import sys, regtui.cli; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_app_imports_no_torch():
+    """The app paints its first screen before torch loads (it loads in a worker after that)."""
+    code = "import sys, regtui.tui.app; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_app_opens_a_bundled_preset_without_torch():
+    """Constructing the app validates its preset: that too must not import torch."""
+    code = ("import sys; from regtui.tui.app import RegtuiApp; RegtuiApp(preset='quick'); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -8,7 +8,6 @@ from textual.widgets import Static
 
 from regtui.config import RunConfig
 from regtui.engine import TASKS, RunInfo, TaskKind, task_of
-from regtui.norms import seeded_norms
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text
@@ -21,7 +20,10 @@ THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the
 
 
 def preview_info(cfg: RunConfig) -> RunInfo:
-    """What the norm table shows before training: the seeded model's initial layers and norms."""
+    """What the norm table shows before training: the seeded model's initial layers and norms
+    (imports torch: the app calls it once torch has loaded)."""
+    from regtui.norms import seeded_norms
+
     layers, norms, total = seeded_norms(cfg.model, cfg.seed, task_of(cfg).in_features(cfg))
     return RunInfo(config=cfg, device="", layers=tuple(layers), initial_norms=tuple(norms),
                    initial_total=total, data_source="")
@@ -35,6 +37,7 @@ class LiveView(Vertical):
     options = ChartOptions()  # the chart controls' choices (log, last N epochs, hidden runs)
     table_run: str | None = None  # run whose norms the table shows (None: the current run)
     speed = ""  # playback speed as shown in the legend, e.g. 'x1'
+    loading = False  # torch is still loading: the table has no preview yet and says so
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -68,6 +71,8 @@ class LiveView(Vertical):
             chart.redraw(runs, self.options)
         shown = next((r for r in runs if r.name == self.table_run), current)
         choice = "n: next run" if len(runs) > 1 else ""
+        if shown is None and self.preview is None and self.loading:
+            choice = "loading torch …"
         restored = bool(shown and shown.result and shown.result.restored_best)
         self.query_one(NormTable).show(shown.info if shown else self.preview,
                                        shown.result.end_weights if restored else

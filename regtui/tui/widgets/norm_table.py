@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from regtui.engine import EpochReport, RunInfo
-from regtui.norms import layer_rows
+from regtui.layers import layer_rows
 from regtui.tui.widgets.budget import Budgeted
 
 COLUMNS = ("layer", "shape", "params", "start", "now", "change")
@@ -20,7 +20,7 @@ def caption(info: RunInfo | None, report: EpochReport | None, choice: str = "",
             restored: bool = False) -> str:
     """Which run and epoch the table shows, as its first column's header (saves a line at 80x24)."""
     if info is None:
-        return "layer"
+        return f"layer ({choice})" if choice else "layer"
     if report is None:
         what = f"{info.config.model} at start (seed {info.config.seed})" if not info.device \
             else f"{info.config.name}, initial weights"

@@ -201,7 +201,8 @@ class SettingsPane(VerticalScroll):
     def _widget(self, key: str, kind: str):
         wid = f"f-{key}"
         if kind == "select":
-            choices = device_choices() if key == "device" else list(FIELDS[key].choices)
+            # devices: auto and cpu until torch has loaded and set_devices offers CUDA's
+            choices = ["auto", "cpu"] if key == "device" else list(FIELDS[key].choices)
             self._choices[key] = choices
             return Select([(c, c) for c in choices], id=wid, allow_blank=False, compact=True,
                           type_to_search=False)
@@ -215,6 +216,16 @@ class SettingsPane(VerticalScroll):
         return NumberInput(id=wid, compact=True, restrict=r"[0-9eE.+\-]*",
                            validators=[SettingValidator(key)],
                            validate_on=["changed", "blur", "submitted"])
+
+    def set_devices(self, choices: list[str]) -> None:
+        """Offer the devices torch can see (once it has loaded); the chosen one stays chosen."""
+        widget = self.query_one("#f-device", Select)
+        value = widget.value
+        kept = [o for o in self._choices["device"] if o not in choices]  # e.g. a preset's "cuda"
+        self._choices["device"] = [*choices, *kept]
+        with widget.prevent(Select.Changed):
+            widget.set_options([(o, o) for o in self._choices["device"]])
+            widget.value = value
 
     def show_preset(self, preset: Preset) -> None:
         """List the preset's runs and show the first one's settings."""
