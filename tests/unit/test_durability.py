@@ -226,7 +226,7 @@ def test_an_unexpected_error_in_the_app_worker_ends_as_failed(monkeypatch):
     def broken(configs, listener, should_stop):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(training, "run_all", broken)
+    monkeypatch.setattr("regtui.engine.runs.run_all", broken)  # train_runs imports it when it runs
     posted = []
     training.train_runs([RunConfig(name="x")], posted.append, lambda: False)
     assert isinstance(posted[-2], RunFailed) and "ValueError: a bug" in posted[-2].error
