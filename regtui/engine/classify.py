@@ -9,7 +9,7 @@ from regtui.config import RunConfig
 from regtui.data.augment import Augmenter
 from regtui.data.classification import load_classification_data
 from regtui.engine.optim import make_optimizer
-from regtui.engine.penalties import regularized
+from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import NoisyLabelAcc, StepNumbers
 from regtui.models import build_model
 from regtui.norms import squared_norms
@@ -54,9 +54,8 @@ class ClassifyTask:
             if self._augment is not None:  # training batches only; a new tensor, x is untouched
                 xb = self._augment(xb)
             self.optimizer.zero_grad(set_to_none=True)
-            loss = regularized(F.nll_loss(self.model(xb), yb), self.model.parameters(),
-                               self.cfg.l1, self.cfg.l2)
-            loss.backward()
+            F.nll_loss(self.model(xb), yb).backward()
+            add_penalty_grads(self.model.parameters(), self.cfg.l1, self.cfg.l2)
             self.optimizer.step()
 
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor, y_true: torch.Tensor | None = None,

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from regtui.config import RunConfig
 from regtui.data.toy import make_toy_data
 from regtui.engine.optim import make_optimizer
-from regtui.engine.penalties import regularized
+from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers
 from regtui.models import build_model
 from regtui.norms import squared_norms
@@ -33,7 +33,8 @@ class RegressTask:
         self.optimizer.zero_grad(set_to_none=True)
         loss = F.mse_loss(self.model(d.x), d.y)  # the train loss is measured before the step
         # the penalty shapes the gradient but is not reported: losses stay comparable across runs
-        regularized(loss, self.model.parameters(), self.cfg.l1, self.cfg.l2).backward()
+        loss.backward()
+        add_penalty_grads(self.model.parameters(), self.cfg.l1, self.cfg.l2)
         self.optimizer.step()
         self.model.eval()
         with torch.no_grad():

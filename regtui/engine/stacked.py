@@ -24,6 +24,7 @@ from torch.func import functional_call, stack_module_state
 
 from regtui.engine.classify import EVAL_CHUNK
 from regtui.engine.optim import make_optimizer
+from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers
 from regtui.engine.trainer import Trainer
 
@@ -78,6 +79,8 @@ class StackedClassify:
         for xb, yb in self._batches():
             self.optimizer.zero_grad(set_to_none=True)
             member_losses(self.params, xb, yb).sum().backward()  # d(sum)/d(slice i) = d(loss i)
+            # elementwise penalty gradients: each member's slice gets exactly its own
+            add_penalty_grads(self.params.values(), self.cfg.l1, self.cfg.l2)
             self.optimizer.step()
 
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -33,8 +33,8 @@ FREE = frozenset({"name", "group", "seed", "seeds", "repeats", "labels", "label_
 
 def stack_key(cfg: RunConfig) -> tuple | None:
     """What runs must share to train in one stack, or None for a run that never stacks."""
-    if cfg.task != "classify":
-        return None
+    if cfg.task != "classify" or cfg.dropout or cfg.augment:
+        return None  # the toy task; dropout and augmentation draw per-member random numbers
     return tuple((k, v) for k, v in cfg.as_dict().items() if k not in FREE)
 
 

@@ -55,6 +55,7 @@ def assert_same_run(stacked, single):
     {"labels": "true"},
     {"labels": "partial", "label_fraction": 0.5, "optimizer": "adam", "lr": 1e-3},
     {"labels": "random", "shuffle": True, "batch_size": 32, "epochs": 8},
+    {"labels": "partial", "l2": 0.05, "l1": 1e-3},  # penalties reach every member's own slice
 ])
 def test_each_member_equals_its_single_run(settings):
     runs = members(**settings)
@@ -137,3 +138,10 @@ def test_ctrl_c_while_training_keeps_every_members_epochs():
     assert rec.ends == [("m-seed2021", "interrupted", 3), ("m-seed1", "interrupted", 2),
                         ("m-seed2", "interrupted", 2)]
     assert outcome.interrupted and len(outcome.results) == 3
+
+
+
+def test_dropout_and_augmentation_never_stack():
+    """They draw random numbers per member, which one vmapped model cannot reproduce."""
+    for extra in ({"dropout": 0.5}, {"augment": True}):
+        assert [len(u) for u in plan(members(seeds=(1, 2), **extra))] == [1, 1]
