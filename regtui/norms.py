@@ -16,10 +16,29 @@ def layer_infos(model: nn.Module) -> list[LayerInfo]:
     return [LayerInfo(n, tuple(p.shape), p.numel()) for n, p in model.named_parameters()]
 
 
+CHUNK = 16384  # elements summed by one thread in a fixed order: below torch's parallel grain (32768)
+
+
+def sum_of_squares(t: torch.Tensor) -> torch.Tensor:
+    """Σ t² in an order that does not depend on the number of CPU threads.
+
+    A plain `.sum()` over a large tensor is split across threads, so fc1's norm changed in
+    its 8th digit between 1 and 2 threads; regtui picks the thread count from the machine's
+    load, and a seed must give the same metrics.csv on a busy machine as on a quiet one.
+    Fixed-size chunks are each summed by one thread, then the chunk sums in order.
+    """
+    flat = t.detach().float().reshape(-1)
+    whole = flat.numel() // CHUNK * CHUNK
+    parts = [flat[whole:].pow(2).sum().unsqueeze(0)]
+    if whole:  # one sum per chunk row: parallel over rows, each row summed by one thread
+        parts.insert(0, flat[:whole].view(-1, CHUNK).pow(2).sum(dim=1))
+    return torch.cat(parts).sum()
+
+
 def squared_norms(model: nn.Module) -> torch.Tensor:
     """Sum of squares of every parameter tensor, as one device tensor (no host sync)."""
     with torch.no_grad():
-        return torch.stack([p.detach().float().pow(2).sum() for p in model.parameters()])
+        return torch.stack([sum_of_squares(p) for p in model.parameters()])
 
 
 def frobenius_norms(model: nn.Module) -> tuple[float, list[float]]:
