@@ -60,6 +60,9 @@ class Poster:
         self.error = f"training failed: {failure.error}" if started else str(failure.error)
         self.post(RunFailed(failure.name, self.error))
 
+    def session_ended(self, outcome: object) -> None:
+        """Nothing to post: `train_runs` posts TrainingDone itself, whatever happened."""
+
 
 def train_runs(configs: Sequence[RunConfig], post: Callable[[Message], object],
                cancelled: Callable[[], bool], finished: threading.Event | None = None) -> None:

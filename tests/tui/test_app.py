@@ -291,3 +291,22 @@ async def test_a_failure_mid_run_is_reported_not_swallowed(small_preset, fail_at
         assert app.runs[0].result.stop_reason == "failed" and len(app.runs[0].epochs) == 2
         assert any("CUDA out of memory" in n.message for n in app._notifications)
         assert not app.query_one("#settings").disabled
+
+
+def test_the_real_worker_ends_a_session_without_an_error():
+    """The app's listener answers every call of the engine's run loop: a session that trains
+    for real ends with TrainingDone and no error (it once ended 'Failed: AttributeError')."""
+    from regtui.engine.runs import RunListener
+    from regtui.presets import load_preset
+    from regtui.tui.messages import RunEnded, TrainingDone
+    from regtui.tui.training import Poster, train_runs
+
+    missing = [name for name in vars(RunListener) if not name.startswith("_")
+               and callable(getattr(RunListener, name)) and not hasattr(Poster, name)]
+    assert missing == []
+    posted = []
+    runs = load_preset("quick", {"device": "cpu", "epochs": 2}).runs
+    train_runs(runs, posted.append, lambda: False)
+    assert [type(m) for m in posted if isinstance(m, RunEnded | TrainingDone)] == \
+        [RunEnded, RunEnded, TrainingDone]
+    assert posted[-1].error is None and not posted[-1].stopped
