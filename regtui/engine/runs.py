@@ -165,6 +165,13 @@ def _run_one(cfg: RunConfig, listener: RunListener, stop: Callable[[], str | Non
     result = trainer.finish(ended_by)
     outcome.results.append(result)
     listener.run_ended(result)
+    return _go_on(outcome, listener, ended_by, stop)
+
+
+def _go_on(outcome: Outcome, listener: RunListener, ended_by: str | None,
+           stop: Callable[[], str | None]) -> bool:
+    """After a run (or a stack of runs) has ended: report its failure, if any, and say whether
+    the next one may start (not after a failure, an interrupt or a stop request)."""
     if outcome.failure is not None:
         listener.run_failed(outcome.failure)
     if ended_by is not None:

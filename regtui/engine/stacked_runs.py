@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from regtui.config import RunConfig
 from regtui.engine.reports import EpochReport
-from regtui.engine.runs import Outcome, RunFailure, RunListener, StopSignal, _run_one, _stop_check
+from regtui.engine.runs import Outcome, RunFailure, RunListener, StopSignal, _go_on, _run_one, _stop_check
 from regtui.engine.stacked import MemberSlot, StackedClassify, stack_shapes_agree
 from regtui.engine.trainer import Trainer
 from regtui.errors import RegtuiError
@@ -142,12 +142,4 @@ def _run_stack(cfgs: list[RunConfig], listener: RunListener, stop: Callable[[], 
         outcome.failure = RunFailure(trainers[min(live)].cfg.name if live else cfgs[0].name, exc, epoch)
     for i in list(live):
         end(i, ended_by)
-    if outcome.failure is not None:
-        listener.run_failed(outcome.failure)
-    if ended_by is not None:
-        return False
-    if (reason := stop()) is not None:
-        outcome.stopped = True
-        outcome.interrupted = reason == "interrupted"
-        return False
-    return True
+    return _go_on(outcome, listener, ended_by, stop)

@@ -7,7 +7,6 @@ l2_reg (the next tutorial's definitions: a loop over model.parameters(), biases 
 
 import pytest
 import torch
-import torch.nn.functional as F
 from torch import optim
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -15,26 +14,7 @@ from regtui.config import from_mapping
 from regtui.engine.classify import ClassifyTask
 from regtui.models import BigAnimalNet
 from regtui.seeding import set_seed
-
-
-def train(args, model, train_loader, optimizer,
-          reg_function1=None, reg_function2=None, criterion=F.nll_loss):
-  device = args['device']
-  model.train()
-  for batch_idx, (data, target) in enumerate(train_loader):  # noqa: B007 (verbatim)
-    data, target = data.to(device), target.to(device)
-    optimizer.zero_grad()
-    output = model(data)
-    if reg_function1 is None:
-      loss = criterion(output, target)
-    elif reg_function2 is None:
-      loss = criterion(output, target)+args['lambda']*reg_function1(model)
-    else:
-      loss = criterion(output, target) + args['lambda1']*reg_function1(model) + args['lambda2']*reg_function2(model)  # noqa: E501
-    loss.backward()
-    optimizer.step()
-
-  return model
+from tests.reference_code import train  # the tutorial's train(), verbatim
 
 
 def l1_reg(model):
