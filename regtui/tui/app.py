@@ -22,6 +22,7 @@ from textual.worker import Worker, get_current_worker
 
 from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.engine import EpochReport, RunResult
+from regtui.engine.tasks import TASKS
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.seeds import base_runs, expand_seeds, member_seeds
 from regtui.tui.form import names_for_all, plan, runs_text
@@ -174,7 +175,10 @@ class RegtuiApp(App[int]):
         self._refresh_status()
 
     def _set_task(self, task: str) -> None:
-        self.query_one(LiveView).set_task(task)
+        view = self.query_one(LiveView)
+        if TASKS[task] is not view.kind:  # a zoom to "the last 20 epochs" means nothing for
+            view.options = replace(view.options, last=None)  # 10,000 toy steps: whole run again
+        view.set_task(task)
         self._redraw_all()
 
     @on(SettingsPane.PresetChosen)

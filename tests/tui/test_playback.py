@@ -173,3 +173,19 @@ async def test_show_opens_two_sessions_holding_runs_of_the_same_name(tmp_path, m
         app.out_dir = tmp_path / "saved"
         await pilot.press("w")  # both save side by side: the new name is a valid folder name
         await wait_until(lambda: any(app.out_dir.glob("*/tuesday-true/metrics.csv")), 10)
+
+
+async def test_a_zoom_on_image_runs_does_not_carry_over_to_the_toy():
+    """'Last 20 epochs' chosen on an image preset would show 20 of the toy's 10,000 steps."""
+    from textual.widgets import Select
+
+    from regtui.tui.widgets.live_view import LiveView
+
+    app = RegtuiApp(preset="quick")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("escape", "z", "z")
+        view = app.query_one(LiveView)
+        assert view.options.last == 20
+        app.query_one("#preset", Select).value = "overfitting"
+        await wait_until(lambda: not view.kind.has_accuracy, 20)
+        assert view.options.last is None
