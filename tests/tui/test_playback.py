@@ -182,9 +182,11 @@ async def test_a_zoom_on_image_runs_does_not_carry_over_to_the_toy():
     from regtui.tui.widgets.live_view import LiveView
 
     app = RegtuiApp(preset="quick")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("escape", "z", "z")
+    async with app.run_test(size=(120, 40)):
         view = app.query_one(LiveView)
+        await wait_until(lambda: view.kind.has_accuracy, 20)
+        app.action_zoom()
+        app.action_zoom()  # what `z z` does
         assert view.options.last == 20
         app.query_one("#preset", Select).value = "overfitting"
         await wait_until(lambda: not view.kind.has_accuracy, 20)

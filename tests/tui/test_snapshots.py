@@ -18,17 +18,26 @@ def no_cuda(monkeypatch):
     monkeypatch.setattr(settings, "cuda_available", lambda: False)
 
 
+async def settle(pilot) -> None:
+    """Draw the current state now and let Textual paint it: the frame clock may be holding a
+    frame back to stay within its budget, which on a busy machine outlasts any fixed pause."""
+    await pilot.pause()
+    pilot.app._frame(force=True)
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_start_screen(snap_compare, size):
-    assert snap_compare(RegtuiApp(preset="memorization"), terminal_size=size)
+    assert snap_compare(RegtuiApp(preset="memorization"), run_before=settle, terminal_size=size)
 
 
 def test_help_screen(snap_compare):
-    assert snap_compare(RegtuiApp(preset="memorization"), press=["question_mark"], terminal_size=(80, 24))
+    assert snap_compare(RegtuiApp(preset="memorization"), run_before=settle, press=["question_mark"],
+                        terminal_size=(80, 24))
 
 
 def test_toy_start_screen(snap_compare):
-    assert snap_compare(RegtuiApp(preset="overfitting"), terminal_size=(120, 40))
+    assert snap_compare(RegtuiApp(preset="overfitting"), run_before=settle, terminal_size=(120, 40))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -51,14 +60,6 @@ def test_no_color_finished_run(snap_compare, small_preset, fake_training, monkey
         await settle(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=(80, 24))
-
-
-async def settle(pilot) -> None:
-    """Draw the current state now and let Textual paint it: the frame clock may be holding a
-    frame back to stay within its budget, which on a busy machine outlasts any fixed pause."""
-    await pilot.pause()
-    pilot.app._frame(force=True)
-    await pilot.pause()
 
 
 # New states, fed with a fixed stream of reports (fake_training): no CPU-dependent numbers.
@@ -100,13 +101,14 @@ def test_clear_asks(snap_compare, small_preset, fake_training):
 
 
 def test_terminal_too_small(snap_compare):
-    assert snap_compare(RegtuiApp(preset="memorization"), terminal_size=(60, 20))
+    assert snap_compare(RegtuiApp(preset="memorization"), run_before=settle, terminal_size=(60, 20))
 
 
 def test_no_color_focused_field(snap_compare, monkeypatch):
     """With NO_COLOR the focused field is still plain: a marker and reverse video."""
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(RegtuiApp(preset="memorization"), press=["tab"] * 8, terminal_size=(80, 24))
+    assert snap_compare(RegtuiApp(preset="memorization"), run_before=settle, press=["tab"] * 8,
+                        terminal_size=(80, 24))
 
 
 # Synthetic runs (tests/tui/streams.py): the pictures do not depend on this CPU's floats.
