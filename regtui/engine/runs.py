@@ -133,18 +133,26 @@ def _phase(request: StopRequest | None, name: str) -> Iterator[None]:
         request.phase = None
 
 
-def _run_one(cfg: RunConfig, listener: RunListener, stop: Callable[[], str | None],
-             outcome: Outcome, request: StopRequest | None = None) -> bool:
-    """Train one run under the policy of `run_all`; True when the next run may start."""
+def _load(cfg: RunConfig, listener: RunListener, outcome: Outcome,
+          request: StopRequest | None = None) -> Trainer | None:
+    """Build a run's Trainer (data and model), or None when it cannot start: a user error is
+    reported and ends the set; Ctrl-C while loading ends it as interrupted, the run absent."""
     try:
         with _phase(request, "loading"):
-            trainer = Trainer(cfg)  # loading data and building the model can take a while
+            return Trainer(cfg)  # loading data and building the model can take a while
     except RegtuiError as exc:
         outcome.failure = RunFailure(cfg.name, exc, None)
         listener.run_failed(outcome.failure)
-        return False
     except KeyboardInterrupt:
         outcome.interrupted = True
+    return None
+
+
+def _run_one(cfg: RunConfig, listener: RunListener, stop: Callable[[], str | None],
+             outcome: Outcome, request: StopRequest | None = None) -> bool:
+    """Train one run under the policy of `run_all`; True when the next run may start."""
+    trainer = _load(cfg, listener, outcome, request)
+    if trainer is None:
         return False
     ended_by: str | None = None  # set when the run ends by an exception
     try:

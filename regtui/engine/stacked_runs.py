@@ -20,10 +20,18 @@ from collections.abc import Callable, Iterable, Iterator
 
 from regtui.config import RunConfig
 from regtui.engine.reports import EpochReport
-from regtui.engine.runs import Outcome, RunFailure, RunListener, StopSignal, _go_on, _run_one, _stop_check
+from regtui.engine.runs import (
+    Outcome,
+    RunFailure,
+    RunListener,
+    StopSignal,
+    _go_on,
+    _load,
+    _run_one,
+    _stop_check,
+)
 from regtui.engine.stacked import MemberSlot, StackedClassify, stack_shapes_agree
 from regtui.engine.trainer import Trainer
-from regtui.errors import RegtuiError
 
 STACK_MAX = 100  # members per stack: bounds memory (BigAnimalNet with SGD: ~5 MB per member)
 # Settings a stack's members may differ in: they shape data or bookkeeping, never a tensor's shape.
@@ -78,16 +86,11 @@ def run_stacked(configs: Iterable[RunConfig], listener: RunListener,
 def _build(cfgs: list[RunConfig], listener: RunListener, outcome: Outcome) -> list[Trainer] | None:
     """Every member's Trainer, built as its single run builds it; None when one cannot start."""
     trainers: list[Trainer] = []
-    try:
-        for cfg in cfgs:
-            trainers.append(Trainer(cfg))
-    except RegtuiError as exc:
-        outcome.failure = RunFailure(cfg.name, exc, None)
-        listener.run_failed(outcome.failure)
-        return None
-    except KeyboardInterrupt:
-        outcome.interrupted = True
-        return None
+    for cfg in cfgs:
+        trainer = _load(cfg, listener, outcome)  # run_all's rule for a run that cannot start
+        if trainer is None:
+            return None
+        trainers.append(trainer)
     return trainers
 
 
