@@ -32,7 +32,7 @@ from regtui.data.digits import load_digits3
 from regtui.engine import Trainer
 from regtui.models import BigAnimalNet
 from regtui.norms import squared_norms
-from regtui.seeding import set_seed
+from regtui.system.seeding import set_seed
 from tests import reference_code as ref
 
 SEED = 2021

@@ -12,7 +12,7 @@ from rich.markup import escape
 from regtui import __version__
 from regtui.config import FIELDS, check_value
 from regtui.data_cli import data_app
-from regtui.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, RegtuiError
+from regtui.system.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, RegtuiError
 
 app = typer.Typer(
     name="regtui",
@@ -148,7 +148,7 @@ def run(
 
 def _guarded(body: Any) -> int:
     """Run `body(guard)` with regtui's signal policy installed; return its exit code."""
-    from regtui.signals import SignalGuard, signal_label
+    from regtui.system.signals import SignalGuard, signal_label
 
     # Installed first, before torch loads: from here on no signal ends regtui with a traceback.
     with SignalGuard() as guard:
@@ -182,7 +182,7 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
         overrides.update(seed_overrides(seeds, repeats))
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
-    from regtui.threads import set_threads
+    from regtui.system.threads import set_threads
 
     set_threads(threads)
     try:
@@ -228,7 +228,7 @@ def sweep(
     from regtui.headless.session import run_session
     from regtui.presets import load_preset
     from regtui.sweep import parse_grid
-    from regtui.threads import set_threads
+    from regtui.system.threads import set_threads
 
     def body(guard: Any) -> int:
         if ray is None:  # Ray tasks choose their own CPU share
@@ -393,7 +393,7 @@ def show(
 
 def main() -> None:
     """Console-script entry point; OpenMP's wait policy must be set before torch is imported."""
-    from regtui.threads import configure_openmp
+    from regtui.system.threads import configure_openmp
 
     configure_openmp()
     app()

@@ -28,8 +28,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from regtui.errors import RegtuiError
-from regtui.folder_names import NAME_MAX_BYTES, folder_name_problem
+from regtui.system.errors import RegtuiError
+from regtui.system.folder_names import NAME_MAX_BYTES, folder_name_problem
 
 
 class ConfigError(RegtuiError, ValueError):

@@ -51,7 +51,7 @@ def fetch(
     from regtui.data.download import BadURL, DownloadError
     from regtui.data.files import shown
     from regtui.data.remote import NotFetchable, check_fetchable, manual_hint
-    from regtui.errors import RegtuiError
+    from regtui.system.errors import RegtuiError
 
     try:
         check_fetchable(name)

@@ -55,7 +55,7 @@ def seeded_norms(model: str, seed: int, in_features: int = 3 * 32 * 32,
     """Layers and Frobenius norms of a registered model freshly built after set_seed(seed),
     as the reference seeds it: (layers, per-tensor norms, total)."""
     from regtui.models import build_model
-    from regtui.seeding import set_seed
+    from regtui.system.seeding import set_seed
 
     set_seed(seed)
     net = build_model(model, in_features, n_classes)

@@ -12,8 +12,8 @@ from typing import Any
 import tomllib
 
 from regtui.config import ConfigError, RunConfig, from_mapping
-from regtui.folder_names import first_collision, folder_name_problem
 from regtui.seeds import expand_seeds
+from regtui.system.folder_names import first_collision, folder_name_problem
 
 TOP_KEYS = ("description", "defaults", "runs")
 

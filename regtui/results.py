@@ -21,11 +21,11 @@ from pathlib import Path
 
 import torch
 
-from regtui.atomic import atomic_open, atomic_save, atomic_write_text
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
-from regtui.errors import EXIT_FAILED, RegtuiError
 from regtui.presets import config_to_toml
 from regtui.summary import strict_json, summarize
+from regtui.system.atomic import atomic_open, atomic_save, atomic_write_text
+from regtui.system.errors import EXIT_FAILED, RegtuiError
 
 RUNNING = "running"  # the `status` file's content from a run's start until it ends
 SYNC_EVERY_S = 1.0  # metrics rows reach the disk (fsync) at least this often while epochs come

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult
-from regtui.errors import RegtuiError
-from regtui.folder_names import NAME_MAX_BYTES, folder_key, folder_name_problem
 from regtui.layers import LayerInfo, total_from_layers
 from regtui.presets import load_preset
+from regtui.system.errors import RegtuiError
+from regtui.system.folder_names import NAME_MAX_BYTES, folder_key, folder_name_problem
 
 METRICS = "metrics.csv"
 REQUIRED = ("epoch", "train_loss", "val_loss", "total_norm")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from regtui.lazy import lazy_exports
+from regtui.system.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from regtui.data.classification import ClassificationData, load_classification_data

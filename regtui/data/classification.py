@@ -14,8 +14,8 @@ from regtui.data.images import ImageSet, from_uint8
 from regtui.data.inputs import randomize_inputs
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS
-from regtui.errors import RegtuiError
-from regtui.seeding import INPUT_STREAM, LABEL_STREAM, SPLIT_STREAM, generator
+from regtui.system.errors import RegtuiError
+from regtui.system.seeding import INPUT_STREAM, LABEL_STREAM, SPLIT_STREAM, generator
 
 if TYPE_CHECKING:
     from regtui.config import RunConfig

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from regtui.data.files import reason, shown
-from regtui.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
+from regtui.system.errors import EXIT_FAILED, EXIT_USAGE, RegtuiError
 
 CHUNK = 1 << 16
 Progress = Callable[[int, "int | None"], None]  # (bytes so far, total bytes or None)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from regtui.errors import EXIT_USAGE, RegtuiError
+from regtui.system.errors import EXIT_USAGE, RegtuiError
 
 CACHE_FIX = "set --cache-dir or REGTUI_CACHE_DIR to a writable folder"
 

@@ -21,7 +21,7 @@ from regtui.data.files import reason, shown
 from regtui.data.images import ImageSet, from_uint8
 from regtui.data.tensor_cache import read_entry, write_entry
 from regtui.data.walk import ClassWalk
-from regtui.errors import RegtuiError
+from regtui.system.errors import RegtuiError
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 DECODER_VERSION = 2  # part of the cache key: entries decoded by an older decoder are not reused

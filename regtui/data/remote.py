@@ -8,7 +8,7 @@ from regtui.data.cache import cache_dir
 from regtui.data.download import DownloadError, Progress, check_url, download, extract_zip
 from regtui.data.files import CACHE_FIX, reason, shown, writable_folder
 from regtui.data.sources import DATASETS
-from regtui.errors import RegtuiError
+from regtui.system.errors import RegtuiError
 
 CIFAR_CLASSES = {3: "cat", 4: "deer", 5: "dog"}  # CIFAR-10 label -> name
 CIFAR_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"  # torchvision's source

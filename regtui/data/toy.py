@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from regtui.seeding import set_seed
+from regtui.system.seeding import set_seed
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from regtui.lazy import lazy_exports
+from regtui.system.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult, stop_phrase

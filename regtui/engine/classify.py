@@ -13,7 +13,7 @@ from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import NoisyLabelAcc, StepNumbers
 from regtui.models import build_model
 from regtui.norms import squared_norms
-from regtui.seeding import AUGMENT_STREAM, SHUFFLE_STREAM, generator, set_seed
+from regtui.system.seeding import AUGMENT_STREAM, SHUFFLE_STREAM, generator, set_seed
 
 EVAL_CHUNK = 4096  # images per forward pass when evaluating; bounds memory on large val sets
 

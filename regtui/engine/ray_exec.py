@@ -28,7 +28,7 @@ from regtui.engine.runs import (
     _stop_check,
     run_all,
 )
-from regtui.errors import EXIT_FAILED, RegtuiError
+from regtui.system.errors import EXIT_FAILED, RegtuiError
 
 INSTALL = "pip install 'regtui[ray]'"
 POLL_S = 0.1  # how often the driver drains the event queue and checks for finished tasks

@@ -12,7 +12,7 @@ from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers
 from regtui.models import build_model
 from regtui.norms import squared_norms
-from regtui.seeding import set_seed
+from regtui.system.seeding import set_seed
 
 
 class RegressTask:

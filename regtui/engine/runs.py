@@ -15,7 +15,7 @@ from typing import Protocol
 from regtui.config import RunConfig
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.trainer import Trainer
-from regtui.errors import RegtuiError
+from regtui.system.errors import RegtuiError
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def run_all(configs: Iterable[RunConfig], listener: RunListener,
     - KeyboardInterrupt while a run loads ends the set with that run absent; while it trains
       (or while a listener handles its epoch), the run ends as "interrupted" with every
       completed epoch kept. Either way `outcome.interrupted` is set and nothing is re-raised.
-      With a StopRequest, its `phase` says when such an abort is safe (see regtui.signals).
+      With a StopRequest, its `phase` says when such an abort is safe (see regtui.system.signals).
     """
     stop = _stop_check(should_stop)
     request = should_stop if isinstance(should_stop, StopRequest) else None

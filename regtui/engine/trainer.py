@@ -10,11 +10,11 @@ from collections.abc import Iterator
 import torch
 
 from regtui.config import RunConfig
-from regtui.devices import resolve_device
 from regtui.engine.early_stopping import EarlyStopping
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.tasks import task_of
 from regtui.norms import frobenius_norms, layer_infos
+from regtui.system.devices import resolve_device
 
 
 def _clone_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:

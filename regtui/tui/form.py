@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from regtui.config import RunConfig
 from regtui.data.sources import DATASETS
 from regtui.engine import task_of
-from regtui.folder_names import NAME_MAX_BYTES, folder_key
 from regtui.model_catalog import MODEL_CATALOG
+from regtui.system.folder_names import NAME_MAX_BYTES, folder_key
 
 
 def unique_name(base: str, taken: Iterable[str]) -> str:

@@ -12,7 +12,7 @@ import signal
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from regtui.errors import EXIT_INTERRUPTED
+from regtui.system.errors import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
     from regtui.engine import RunResult
@@ -26,7 +26,7 @@ def leave_a_core_for_the_ui(threads: int | None = None) -> int:
     bench_tui.py): 2 threads in the app trained 1.8x slower than headless even with no
     drawing at all; 1 thread, 1.05x.
     """
-    from regtui.threads import set_threads
+    from regtui.system.threads import set_threads
 
     return set_threads(threads, reserve=1)
 

@@ -50,7 +50,7 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
 
 def torch_ready(on_torch: Callable[[], object] | None = None) -> list[str]:
     """Once torch is imported: run `on_torch` and return the devices the device field may offer."""
-    from regtui.tui.widgets.settings import device_choices
+    from regtui.system.devices import device_choices
 
     if on_torch is not None:
         on_torch()

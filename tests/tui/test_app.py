@@ -202,10 +202,10 @@ async def test_charts_redraw_on_a_budget_not_per_epoch():
 
 
 def test_device_choices_offer_cuda_only_when_present(monkeypatch):
-    from regtui.tui.widgets import settings
+    from regtui.system import devices
 
-    monkeypatch.setattr(settings, "cuda_available", lambda: False)
-    assert settings.device_choices() == ["auto", "cpu"]
+    monkeypatch.setattr(devices, "cuda_available", lambda: False)
+    assert devices.device_choices() == ["auto", "cpu"]
 
 
 async def test_choosing_toy_data_picks_the_toy_model_and_back(small_preset):

@@ -13,9 +13,9 @@ from tests.tui.conftest import wait_for_training, wait_until
 @pytest.fixture(autouse=True)
 def no_cuda(monkeypatch):
     """The device list must not depend on the machine the snapshot is taken on."""
-    from regtui.tui.widgets import settings
+    from regtui.system import devices
 
-    monkeypatch.setattr(settings, "cuda_available", lambda: False)
+    monkeypatch.setattr(devices, "cuda_available", lambda: False)
 
 
 async def settle(pilot) -> None:

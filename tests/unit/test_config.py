@@ -228,7 +228,7 @@ def test_importing_the_config_does_not_import_torch():
 
 
 def test_app_run_names_never_share_a_folder_or_outgrow_the_limit():
-    from regtui.folder_names import NAME_MAX_BYTES, folder_name_problem
+    from regtui.system.folder_names import NAME_MAX_BYTES, folder_name_problem
     from regtui.tui.form import names_for_all, unique_name
 
     assert unique_name("a", ["A"]) == "a-2"  # one folder on macOS and Windows disks

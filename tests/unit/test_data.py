@@ -7,7 +7,7 @@ from regtui.data.classification import DataError, load_classification_data, spli
 from regtui.data.digits import load_digits3
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.toy import make_toy_data
-from regtui.seeding import generator
+from regtui.system.seeding import generator
 
 
 def test_embedded_digits_are_three_balanced_classes_of_3x32x32():

@@ -18,9 +18,9 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from regtui.atomic import atomic_save
 from regtui.cli import app
-from regtui.signals import SignalGuard
+from regtui.system.atomic import atomic_save
+from regtui.system.signals import SignalGuard
 from tests.unit.realrun import RealRun, default_sigint
 
 

@@ -6,7 +6,7 @@ import torch
 from regtui.config import FIELDS
 from regtui.data.classification import load_classification_data
 from regtui.data.inputs import INPUT_MODES, randomize_inputs
-from regtui.seeding import generator
+from regtui.system.seeding import generator
 
 
 def _images(n, seed=0):

@@ -6,7 +6,7 @@ from torch import nn
 
 from regtui.models import MODELS, AnimalNet, BigAnimalNet, Net, build_model
 from regtui.norms import frobenius_norms, layer_infos, total_from_layers
-from regtui.seeding import set_seed
+from regtui.system.seeding import set_seed
 
 
 def test_linear_layer_norm_matches_reference():

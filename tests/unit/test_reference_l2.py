@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from regtui.config import from_mapping
 from regtui.engine.classify import ClassifyTask
 from regtui.models import BigAnimalNet
-from regtui.seeding import set_seed
+from regtui.system.seeding import set_seed
 from tests.reference_code import train  # the tutorial's train(), verbatim
 
 

@@ -14,7 +14,7 @@ from regtui.engine.classify import ClassifyTask
 from regtui.models import MODELS, build_model
 from regtui.norms import seeded_norms
 from regtui.presets import load_preset
-from regtui.seeding import set_seed
+from regtui.system.seeding import set_seed
 
 
 def _toy(**settings):

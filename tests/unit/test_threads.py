@@ -8,8 +8,8 @@ import sys
 import torch
 from typer.testing import CliRunner
 
-from regtui import threads
 from regtui.cli import app
+from regtui.system import threads
 
 
 def test_wait_policy_is_set_only_when_the_user_did_not(monkeypatch):

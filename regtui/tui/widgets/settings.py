@@ -19,7 +19,6 @@ from textual.widgets import Input, Label, Select, Switch
 
 from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.data.sources import DATASETS
-from regtui.devices import cuda_available
 from regtui.presets import Preset
 from regtui.seeds import SEEDS_TEXT_RULE, base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired
@@ -56,16 +55,6 @@ COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_
 IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
 MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
 NOTE_EVERY_S = 2.0
-
-
-def device_choices() -> list[str]:
-    """auto and cpu always; CUDA devices only where torch can see them."""
-    choices = ["auto", "cpu"]
-    if cuda_available():
-        import torch
-
-        choices += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
-    return choices
 
 
 def parse(key: str, text: str) -> Any:

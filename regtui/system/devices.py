@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from regtui.errors import RegtuiError
+from regtui.system.errors import RegtuiError
 
 if TYPE_CHECKING:
     import torch
@@ -22,6 +22,16 @@ def cuda_available() -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+def device_choices() -> list[str]:
+    """The devices a user may pick: auto and cpu always; CUDA devices only where torch sees them."""
+    choices = ["auto", "cpu"]
+    if cuda_available():
+        import torch
+
+        choices += ["cuda"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    return choices
 
 
 def resolve_device(name: str) -> torch.device:
