@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository r
 from regtui.config import from_mapping
 from regtui.data.digits import load_digits3
 from regtui.engine import Trainer
-from regtui.models import BigAnimalNet
-from regtui.norms import squared_norms
+from regtui.models.nets import BigAnimalNet
+from regtui.models.norms import squared_norms
 from regtui.system.seeding import set_seed
 from tests import reference_code as ref
 

@@ -307,8 +307,8 @@ def norms(
 ) -> None:
     """Print a freshly initialized model's Frobenius norm per layer and in total."""
     from regtui.headless.tables import layer_table
-    from regtui.models import MODELS
-    from regtui.norms import seeded_norms
+    from regtui.models.nets import MODELS
+    from regtui.models.norms import seeded_norms
 
     if model not in MODELS:
         raise fail(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")

@@ -45,7 +45,7 @@ RUN_NAME_RULE = (f"one folder name (not '.' or '..'; no '/', '\\', control chara
 def _registry(key: str) -> dict[str, Any]:
     """The model or data set registry; their torch-free tables, so checking a name loads no torch."""
     if key == "model":
-        from regtui.model_catalog import MODEL_CATALOG
+        from regtui.models.catalog import MODEL_CATALOG
 
         return MODEL_CATALOG
     from regtui.data.sources import DATASETS

@@ -11,8 +11,8 @@ from regtui.data.classification import load_classification_data
 from regtui.engine.optim import make_optimizer
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import NoisyLabelAcc, StepNumbers
-from regtui.models import build_model
-from regtui.norms import squared_norms
+from regtui.models.nets import build_model
+from regtui.models.norms import squared_norms
 from regtui.system.seeding import AUGMENT_STREAM, SHUFFLE_STREAM, generator, set_seed
 
 EVAL_CHUNK = 4096  # images per forward pass when evaluating; bounds memory on large val sets

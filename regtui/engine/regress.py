@@ -10,8 +10,8 @@ from regtui.data.toy import make_toy_data
 from regtui.engine.optim import make_optimizer
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers
-from regtui.models import build_model
-from regtui.norms import squared_norms
+from regtui.models.nets import build_model
+from regtui.models.norms import squared_norms
 from regtui.system.seeding import set_seed
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from regtui.layers import LayerInfo
+from regtui.models.layers import LayerInfo
 
 if TYPE_CHECKING:
     import torch

@@ -13,7 +13,7 @@ from regtui.config import RunConfig
 from regtui.engine.early_stopping import EarlyStopping
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.tasks import task_of
-from regtui.norms import frobenius_norms, layer_infos
+from regtui.models.norms import frobenius_norms, layer_infos
 from regtui.system.devices import resolve_device
 
 

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from regtui.aggregate import Group, Stat
 from regtui.engine import RunResult, task_of
-from regtui.layers import LayerInfo, layer_rows
+from regtui.models.layers import LayerInfo, layer_rows
 
 
 def _pct(v: float | None) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from regtui.config import RunConfig
 from regtui.data.sources import DATASETS
 from regtui.engine import task_of
-from regtui.model_catalog import MODEL_CATALOG
+from regtui.models.catalog import MODEL_CATALOG
 from regtui.system.folder_names import NAME_MAX_BYTES, folder_key
 
 

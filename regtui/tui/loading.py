@@ -42,8 +42,8 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
     import regtui.engine.classify
     import regtui.engine.regress
     import regtui.engine.runs
-    import regtui.models
-    import regtui.norms  # noqa: F401  (the norm preview's seeded model)
+    import regtui.models.nets
+    import regtui.models.norms  # noqa: F401  (the norm preview's seeded model)
 
     return torch_ready(on_torch)
 

@@ -8,7 +8,7 @@ import threading
 import time
 
 from regtui.engine import EpochReport, RunInfo, RunResult
-from regtui.norms import LayerInfo
+from regtui.models.layers import LayerInfo
 from regtui.tui.messages import EpochsDone, RunEnded, RunStarted, TrainingDone
 
 LAYERS = (LayerInfo("fc1.weight", (50, 3072), 153600), LayerInfo("fc1.bias", (50,), 50),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from regtui.engine import EpochReport, RunInfo, RunResult
-from regtui.norms import LayerInfo
+from regtui.models.layers import LayerInfo
 from regtui.presets import load_preset
 
 LAYERS = (LayerInfo("fc1.weight", (300, 1), 300), LayerInfo("fc1.bias", (300,), 300),

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.data.labels import LABEL_MODES
-from regtui.models import MODELS
+from regtui.models.nets import MODELS
 from regtui.presets import config_to_toml, load_preset, preset_paths
 
 

@@ -200,8 +200,8 @@ def test_numbers_are_bit_identical_to_before_the_task_seam(cpu_cfg, monkeypatch)
 def test_norms_do_not_depend_on_the_number_of_threads():
     """regtui picks its thread count from the machine's load: a seed must still write the same
     norms, bit for bit, on a busy machine and a quiet one."""
-    from regtui.models import build_model
-    from regtui.norms import squared_norms
+    from regtui.models.nets import build_model
+    from regtui.models.norms import squared_norms
 
     model = build_model("big_animal_net")  # fc1.weight: 380,928 elements, a parallel sum
     threads = torch.get_num_threads()

@@ -5,7 +5,7 @@ import sys
 
 CODE = """
 import sys
-import regtui.engine, regtui.data, regtui.models, regtui.norms, regtui.config, regtui.presets
+import regtui.engine, regtui.data, regtui.models.nets, regtui.models.norms, regtui.config, regtui.presets
 import regtui.results, regtui.summary
 from regtui.engine import Trainer
 from regtui.config import from_mapping

@@ -8,7 +8,7 @@ import torch
 
 from regtui.config import from_mapping
 from regtui.engine import Trainer
-from regtui.models import build_model
+from regtui.models.nets import build_model
 from regtui.results import write_run
 
 

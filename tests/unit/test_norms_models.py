@@ -4,8 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from regtui.models import MODELS, AnimalNet, BigAnimalNet, Net, build_model
-from regtui.norms import frobenius_norms, layer_infos, total_from_layers
+from regtui.models.layers import total_from_layers
+from regtui.models.nets import MODELS, AnimalNet, BigAnimalNet, Net, build_model
+from regtui.models.norms import frobenius_norms, layer_infos
 from regtui.system.seeding import set_seed
 
 
@@ -57,7 +58,7 @@ def test_toy_net_shape_and_registry():
 
 
 def test_a_change_too_small_to_show_is_not_negative_zero():
-    from regtui.norms import LayerInfo, layer_rows
+    from regtui.models.layers import LayerInfo, layer_rows
 
     rows = layer_rows([LayerInfo("fc1.bias", (3,), 3)], [0.12345], [0.123449])
     assert rows[0][-1] == "+0.0000" and rows[-1][-1] == "+0.0000"

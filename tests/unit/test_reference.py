@@ -111,7 +111,7 @@ def test_toy_overfitting_equals_the_reference():
 def test_fused_adam_is_opt_in():
     """Adam is built as the reference builds it unless `fused = true` asks for fused kernels."""
     from regtui.engine.optim import make_optimizer
-    from regtui.models import Net
+    from regtui.models.nets import Net
 
     base = _cfg(dataset="toy", model="net", optimizer="adam", lr=1e-4)
     assert not make_optimizer(base, Net()).defaults["fused"]

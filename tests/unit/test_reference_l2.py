@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from regtui.config import from_mapping
 from regtui.engine.classify import ClassifyTask
-from regtui.models import BigAnimalNet
+from regtui.models.nets import BigAnimalNet
 from regtui.system.seeding import set_seed
 from tests.reference_code import train  # the tutorial's train(), verbatim
 

@@ -4,7 +4,7 @@ import pytest
 
 from regtui.data.sources import DATASETS
 from regtui.engine import TASKS, Trainer
-from regtui.models import MODELS
+from regtui.models.nets import MODELS
 from regtui.tui.form import paired
 
 

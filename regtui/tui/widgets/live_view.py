@@ -22,7 +22,7 @@ THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the
 def preview_info(cfg: RunConfig) -> RunInfo:
     """What the norm table shows before training: the seeded model's initial layers and norms
     (imports torch: the app calls it once torch has loaded)."""
-    from regtui.norms import seeded_norms
+    from regtui.models.norms import seeded_norms
 
     layers, norms, total = seeded_norms(cfg.model, cfg.seed, task_of(cfg).in_features(cfg))
     return RunInfo(config=cfg, device="", layers=tuple(layers), initial_norms=tuple(norms),

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from regtui.engine import EpochReport, RunInfo
-from regtui.layers import layer_rows
+from regtui.models.layers import layer_rows
 from regtui.tui.widgets.budget import Budgeted
 
 COLUMNS = ("layer", "shape", "params", "start", "now", "change")

@@ -5,10 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from regtui.layers import LayerInfo, layer_rows, total_from_layers
-
-__all__ = ["LayerInfo", "frobenius_norms", "layer_infos", "layer_rows", "seeded_norms",
-           "squared_norms", "total_from_layers"]  # LayerInfo, layer_rows, total_from_layers: regtui.layers
+from regtui.models.layers import LayerInfo
 
 
 def layer_infos(model: nn.Module) -> list[LayerInfo]:
@@ -54,7 +51,7 @@ def seeded_norms(model: str, seed: int, in_features: int = 3 * 32 * 32,
                  n_classes: int = 3) -> tuple[list[LayerInfo], list[float], float]:
     """Layers and Frobenius norms of a registered model freshly built after set_seed(seed),
     as the reference seeds it: (layers, per-tensor norms, total)."""
-    from regtui.models import build_model
+    from regtui.models.nets import build_model
     from regtui.system.seeding import set_seed
 
     set_seed(seed)

@@ -1,6 +1,6 @@
 """Per-layer norm bookkeeping without torch: layer descriptions, totals and table rows.
 
-Split from regtui.norms so that front ends can describe and tabulate layers before torch has
+Split from regtui.models.norms so that front ends can describe and tabulate layers before torch has
 loaded (the app paints its first screen without it).
 """
 

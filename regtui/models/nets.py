@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from regtui.model_catalog import MODEL_CATALOG
+from regtui.models.catalog import MODEL_CATALOG
 
 
 def _dropout(p: float) -> nn.Dropout | None:

@@ -1,6 +1,6 @@
 """The registered models' names, titles, tasks and descriptions, without torch.
 
-regtui.models builds its registry (MODELS, build_model) from this table; the config and the
+regtui.models.nets builds its registry (MODELS, build_model) from this table; the config and the
 app's form read it directly, so they can check and pair model names before torch has loaded.
 """
 
