@@ -1,4 +1,4 @@
-"""File-system care for the data layer: printable names, usable folders and atomic writes.
+"""File-system care for the data layer: printable names and usable folders.
 
 File names are bytes on POSIX; Python hands undecodable ones over as surrogate escapes,
 which cannot be printed or encoded as UTF-8. `shown` makes any such text printable, and
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 from regtui.system.errors import EXIT_USAGE, RegtuiError
 
@@ -58,20 +56,3 @@ def writable_folder(folder: Path, what: str, fix: str = CACHE_FIX) -> Path:
     except OSError as exc:
         raise FolderUnusable(f"cannot write to {what} {shown(folder)}: {reason(exc)}; {fix}") from None
     return folder
-
-
-def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write `path` through `write(file)` under a unique temporary name, then rename it.
-
-    Two processes writing the same path at once each use their own temporary file, so the
-    last rename wins with a complete file and neither fails. Raises OSError.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import torch
 
-from regtui.data.files import CACHE_FIX, reason, shown, write_atomically
+from regtui.data.files import CACHE_FIX, reason, shown
+from regtui.system.atomic import atomic_save
 
 
 def valid_entry(blob: object, n_files: int, n_classes: int, size: int) -> bool:
@@ -50,7 +51,8 @@ def read_entry(path: Path, n_files: int, n_classes: int, size: int) -> dict | No
 def write_entry(path: Path, blob: dict) -> str | None:
     """Save `blob` at `path` atomically; on failure return a note for the user instead of raising."""
     try:
-        write_atomically(path, lambda fh: torch.save(blob, fh))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_save(path, lambda fh: torch.save(blob, fh))
     except OSError as exc:
         return (f"could not write the data cache at {shown(path.parent)}: {reason(exc)}; the images "
                 f"were decoded without caching (to make the next run fast, {CACHE_FIX})")

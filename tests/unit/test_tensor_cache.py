@@ -112,7 +112,7 @@ def test_a_cache_that_cannot_be_written_costs_speed_not_the_run(tmp_path, monkey
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("regtui.data.files.tempfile.mkstemp", read_only)
+    monkeypatch.setattr("regtui.system.atomic.tempfile.mkstemp", read_only)
     loaded = load_folder(folder, cache=tmp_path / "c")
     assert len(loaded.images) == 12 and not loaded.from_cache
     (note,) = loaded.notes
