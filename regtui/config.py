@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from regtui.data.sources import DataError, check_data_dir
 from regtui.system.errors import RegtuiError
 from regtui.system.folder_names import NAME_MAX_BYTES, folder_name_problem
 
@@ -176,9 +177,7 @@ class RunConfig(BaseModel):
         if self.dataset == "folder" and not self.data_dir:
             raise PydanticCustomError("combination", "{message}", {"message": (
                 "dataset 'folder' needs data_dir (an image folder with one sub-folder per class)")})
-        if self.data_dir:  # the check's module imports torch: spare configs without a folder it
-            from regtui.data.classification import DataError, check_data_dir
-
+        if self.data_dir:
             try:
                 check_data_dir(self.dataset, self.data_dir)  # a file, or a data set that ignores it
             except DataError as exc:

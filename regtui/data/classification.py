@@ -1,10 +1,10 @@
-"""Turn a RunConfig into train/val tensors on the device, with the chosen label variant."""
+"""Turn a run's data settings into train/val tensors on the device, with the chosen label variant."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import torch
 import torch.nn.functional as F
@@ -13,16 +13,37 @@ from regtui.data.files import shown
 from regtui.data.images import ImageSet, from_uint8
 from regtui.data.inputs import randomize_inputs
 from regtui.data.labels import changed_fraction, corrupt_labels
-from regtui.data.sources import DATASETS
-from regtui.system.errors import RegtuiError
+from regtui.data.sources import DATASETS, DataError, check_data_dir
 from regtui.system.seeding import INPUT_STREAM, LABEL_STREAM, SPLIT_STREAM, generator
 
-if TYPE_CHECKING:
-    from regtui.config import RunConfig
 
+class DataRequest(Protocol):
+    """What loading a classification set reads of a run's settings (RunConfig satisfies it).
 
-class DataError(RegtuiError, RuntimeError):
-    """The data cannot be loaded or does not fit the requested split; the message says why."""
+    Declared here, not imported: data/ sits below engine/, where RunConfig lives.
+    Read-only properties, because RunConfig is frozen.
+    """
+
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def data_dir(self) -> str: ...
+    @property
+    def image_size(self) -> int: ...
+    @property
+    def strict_images(self) -> bool: ...
+    @property
+    def n_train(self) -> int: ...
+    @property
+    def n_val(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def labels(self) -> str: ...
+    @property
+    def label_fraction(self) -> float: ...
+    @property
+    def inputs(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -45,25 +66,7 @@ class ClassificationData:
         return int(self.x_train[0].numel())
 
 
-USES_DATA_DIR = ("folder", "cifar3")  # and every archive data set (AFHQ and its variants)
-
-
-def check_data_dir(dataset: str, data_dir: str) -> None:
-    """Raise DataError if `data_dir` is set for a data set that ignores it, or is a file."""
-    if not data_dir:
-        return
-    spec = DATASETS.get(dataset)
-    if spec is not None and dataset not in USES_DATA_DIR and spec.archive is None:
-        raise DataError(f"--data-dir (data_dir) {shown(data_dir)!r} is not used by data set "
-                        f"{dataset!r}, which is {'generated' if spec.task == 'regress' else 'built in'}; "
-                        "drop --data-dir, or use --dataset folder to train on an image folder")
-    path = Path(data_dir).expanduser()
-    if path.exists() and not path.is_dir():
-        raise DataError(f"--data-dir (data_dir) {shown(path)!r} is a file, not a folder; give the "
-                        "folder that holds one sub-folder per class")
-
-
-def load_images(cfg: RunConfig, dataset: str | None = None) -> tuple[ImageSet, str, list[str]]:
+def load_images(cfg: DataRequest, dataset: str | None = None) -> tuple[ImageSet, str, list[str]]:
     """Load the full image set of `dataset` (default: the config's), a one-line description of
     its source, and notes for the user (e.g. skipped unreadable files)."""
     from regtui.data.download import DownloadError
@@ -110,7 +113,7 @@ def split_indices(n: int, n_train: int, n_val: int, seed: int) -> tuple[torch.Te
     return perm[:n_train], perm[n_train:n_train + n_val]
 
 
-def load_classification_data(cfg: RunConfig, device: torch.device) -> ClassificationData:
+def load_classification_data(cfg: DataRequest, device: torch.device) -> ClassificationData:
     """Load, split and corrupt labels as the config says; move everything to `device` once.
 
     Archives whose labels are already corrupted (afhq_random, afhq_partial) are validated on

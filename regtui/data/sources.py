@@ -1,8 +1,19 @@
-"""The registry of data sets regtui knows: name, task, origin, size and where its files are."""
+"""The registry of data sets regtui knows: name, task, origin, size and where its files are.
+
+Torch-free, so settings can be checked against it (RunConfig) before torch loads.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from regtui.data.files import shown
+from regtui.system.errors import RegtuiError
+
+
+class DataError(RegtuiError, RuntimeError):
+    """The data cannot be loaded or does not fit the requested split; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -60,3 +71,21 @@ DATASETS: dict[str, DatasetSpec] = {
                     "as found; resized to image_size", False),
     )
 }
+
+
+USES_DATA_DIR = ("folder", "cifar3")  # and every archive data set (AFHQ and its variants)
+
+
+def check_data_dir(dataset: str, data_dir: str) -> None:
+    """Raise DataError if `data_dir` is set for a data set that ignores it, or is a file."""
+    if not data_dir:
+        return
+    spec = DATASETS.get(dataset)
+    if spec is not None and dataset not in USES_DATA_DIR and spec.archive is None:
+        raise DataError(f"--data-dir (data_dir) {shown(data_dir)!r} is not used by data set "
+                        f"{dataset!r}, which is {'generated' if spec.task == 'regress' else 'built in'}; "
+                        "drop --data-dir, or use --dataset folder to train on an image folder")
+    path = Path(data_dir).expanduser()
+    if path.exists() and not path.is_dir():
+        raise DataError(f"--data-dir (data_dir) {shown(path)!r} is a file, not a folder; give the "
+                        "folder that holds one sub-folder per class")

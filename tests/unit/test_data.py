@@ -3,9 +3,10 @@
 import pytest
 import torch
 
-from regtui.data.classification import DataError, load_classification_data, split_indices
+from regtui.data.classification import load_classification_data, split_indices
 from regtui.data.digits import load_digits3
 from regtui.data.labels import changed_fraction, corrupt_labels
+from regtui.data.sources import DataError
 from regtui.data.toy import make_toy_data
 from regtui.system.seeding import generator
 

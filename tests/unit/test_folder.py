@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from regtui.cli import app
 from regtui.config import from_mapping
-from regtui.data.classification import DataError, load_classification_data
+from regtui.data.classification import load_classification_data
 from regtui.data.folder import FolderError, load_folder, scan
+from regtui.data.sources import DataError
 from tests.unit.datahelpers import make_image_folder
 
 
@@ -119,7 +120,7 @@ def test_cli_run_on_a_folder_and_on_a_missing_one(folder, tmp_path, monkeypatch)
 
 
 def test_data_dir_that_is_a_file_or_unused_is_named(folder, tmp_path, monkeypatch):
-    from regtui.data.classification import check_data_dir
+    from regtui.data.sources import check_data_dir
 
     monkeypatch.setenv("REGTUI_CACHE_DIR", str(tmp_path / "c"))
     runner = CliRunner()

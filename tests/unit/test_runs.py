@@ -61,7 +61,7 @@ def test_a_failure_mid_run_keeps_its_epochs_and_starts_no_other(two_runs, fail_a
 
 
 def test_a_run_that_cannot_start_is_reported_and_ends_the_set(cpu_cfg, tmp_path):
-    from regtui.data.classification import DataError
+    from regtui.data.sources import DataError
 
     bad = cpu_cfg(name="bad", dataset="folder", data_dir=str(tmp_path / "missing"))
     rec = Recorder()
