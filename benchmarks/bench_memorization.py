@@ -27,9 +27,9 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tests/
-from regtui.config import from_mapping
 from regtui.data.digits import load_digits3
 from regtui.engine import Trainer
+from regtui.engine.config import from_mapping
 from regtui.models.nets import BigAnimalNet
 from regtui.models.norms import squared_norms
 from regtui.system.seeding import set_seed

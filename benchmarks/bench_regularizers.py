@@ -16,8 +16,8 @@ import argparse
 import statistics
 import time
 
-from regtui.config import from_mapping
 from regtui.engine import Trainer
+from regtui.engine.config import from_mapping
 
 SETTINGS: dict[str, dict[str, object]] = {
     "none": {},

@@ -19,8 +19,8 @@ import time
 
 import torch
 
-from regtui.config import from_mapping
 from regtui.engine import RunListener, Trainer, run_all
+from regtui.engine.config import from_mapping
 from regtui.engine.stacked_runs import run_stacked
 from regtui.seeds import expand_seeds
 

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from regtui import __version__
-from regtui.config import FIELDS, check_value
 from regtui.data_cli import data_app
+from regtui.engine.config import FIELDS, check_value
 from regtui.system.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, RegtuiError
 
 app = typer.Typer(
@@ -224,7 +224,7 @@ def sweep(
     Runs are named after their grid values (e.g. true-lr0.001); values are checked like preset
     values before anything trains. With seeds, the tables give mean ± sd per grid point.
     """
-    from regtui.config import ConfigError
+    from regtui.engine.config import ConfigError
     from regtui.headless.session import run_session
     from regtui.presets import load_preset
     from regtui.sweep import parse_grid
@@ -260,7 +260,7 @@ def _stacked() -> Any:
 
 def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
     """--seeds "2021,1,2" / --repeats N as settings; either one replaces the preset's other."""
-    from regtui.config import ConfigError
+    from regtui.engine.config import ConfigError
 
     if seeds is not None and repeats is not None:
         raise ConfigError("command line: give --seeds or --repeats, not both")

@@ -11,7 +11,7 @@ from typing import Any
 
 import tomllib
 
-from regtui.config import ConfigError, RunConfig, from_mapping
+from regtui.engine.config import ConfigError, RunConfig, from_mapping
 from regtui.seeds import expand_seeds
 from regtui.system.folder_names import first_collision, folder_name_problem
 

@@ -13,7 +13,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
-from regtui.config import ConfigError, RunConfig, from_mapping
+from regtui.engine.config import ConfigError, RunConfig, from_mapping
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult
 from regtui.models.layers import LayerInfo, total_from_layers
 from regtui.presets import load_preset

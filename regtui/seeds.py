@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from regtui.config import ConfigError, RunConfig, check_value
+from regtui.engine.config import ConfigError, RunConfig, check_value
 
 SEEDS_TEXT_RULE = "distinct comma-separated seeds such as 2021,1,2, or xN for N seeds from Seed (x3)"
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from regtui.config import FIELDS, ConfigError, RunConfig, check_value, from_mapping
+from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, from_mapping
 
 # Settings a grid may not vary: names come from the grid, seeds from --seeds / --repeats.
 NOT_GRIDDED = {"name": "run names are derived from the grid values",

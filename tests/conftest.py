@@ -17,7 +17,7 @@ torch.set_num_threads(1)
 @pytest.fixture
 def cpu_cfg():
     """A quick classification config on CPU (the embedded digits)."""
-    from regtui.config import from_mapping
+    from regtui.engine.config import from_mapping
 
     def make(**kw):
         base = {"device": "cpu", "epochs": 5, "name": "t"}

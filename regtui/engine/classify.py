@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from regtui.config import RunConfig
 from regtui.data.augment import Augmenter
 from regtui.data.classification import load_classification_data
+from regtui.engine.config import RunConfig
 from regtui.engine.optim import make_optimizer
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import NoisyLabelAcc, StepNumbers

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from regtui.config import RunConfig
+from regtui.engine.config import RunConfig
 from regtui.engine.reports import EpochReport, RunInfo
 from regtui.engine.runs import (
     Executor,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from regtui.config import RunConfig
 from regtui.data.toy import make_toy_data
+from regtui.engine.config import RunConfig
 from regtui.engine.optim import make_optimizer
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers

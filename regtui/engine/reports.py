@@ -10,7 +10,7 @@ from regtui.models.layers import LayerInfo
 if TYPE_CHECKING:
     import torch
 
-    from regtui.config import RunConfig
+    from regtui.engine.config import RunConfig
 
 STOP_REASONS = {
     "finished": "ran all epochs",

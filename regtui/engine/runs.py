@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from regtui.config import RunConfig
+from regtui.engine.config import RunConfig
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.trainer import Trainer
 from regtui.system.errors import RegtuiError

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from regtui.config import RunConfig
+from regtui.engine.config import RunConfig
 from regtui.engine.reports import EpochReport
 from regtui.engine.runs import (
     Outcome,

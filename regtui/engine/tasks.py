@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
-    from regtui.config import RunConfig
+    from regtui.engine.config import RunConfig
 
 
 class RunStep(Protocol):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import torch
 
-from regtui.config import RunConfig
+from regtui.engine.config import RunConfig
 from regtui.engine.early_stopping import EarlyStopping
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.tasks import task_of

@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 from textual.worker import Worker, get_current_worker
 
-from regtui.config import ConfigError, RunConfig, from_mapping
 from regtui.engine import EpochReport, RunResult
+from regtui.engine.config import ConfigError, RunConfig, from_mapping
 from regtui.engine.tasks import TASKS
 from regtui.presets import Preset, load_preset, preset_paths
 from regtui.seeds import base_runs, expand_seeds, member_seeds

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from regtui.config import RunConfig
 from regtui.data.sources import DATASETS
 from regtui.engine import task_of
+from regtui.engine.config import RunConfig
 from regtui.models.catalog import MODEL_CATALOG
 from regtui.system.folder_names import NAME_MAX_BYTES, folder_key
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from regtui.config import RunConfig
+from regtui.engine.config import RunConfig
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.data.labels import LABEL_MODES
+from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.models.nets import MODELS
 from regtui.presets import config_to_toml, load_preset, preset_paths
 
@@ -222,7 +222,7 @@ def test_the_app_number_fields_use_the_same_rules():
 
 def test_importing_the_config_does_not_import_torch():
     # the CLI builds its option help from the config: `regtui --help` must stay fast
-    code = "import sys, regtui.config; print('torch' in sys.modules)"
+    code = "import sys, regtui.engine.config; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -139,8 +139,8 @@ def test_cli_fetch_failure_exits_1_with_manual_instructions(server, tmp_path):
 def test_label_noise_archives_validate_on_the_clean_set(server, tmp_path, monkeypatch):
     import torch
 
-    from regtui.config import from_mapping
     from regtui.data.classification import load_classification_data
+    from regtui.engine.config import from_mapping
 
     clean = make_image_folder(tmp_path / "clean", per_class=10)
     noisy = make_image_folder(tmp_path / "noisy", per_class=10, classes=("dog", "wild", "cat"))

@@ -219,7 +219,7 @@ def test_a_signal_ignored_by_the_caller_stays_ignored_and_sigterm_still_saves(tm
 
 
 def test_an_unexpected_error_in_the_app_worker_ends_as_failed(monkeypatch):
-    from regtui.config import RunConfig
+    from regtui.engine.config import RunConfig
     from regtui.tui import training
     from regtui.tui.messages import RunFailed, TrainingDone
 

@@ -8,10 +8,10 @@ import torch
 from typer.testing import CliRunner
 
 from regtui.cli import app
-from regtui.config import from_mapping
 from regtui.data.classification import load_classification_data
 from regtui.data.folder import FolderError, load_folder, scan
 from regtui.data.sources import DataError
+from regtui.engine.config import from_mapping
 from tests.unit.datahelpers import make_image_folder
 
 
@@ -90,7 +90,7 @@ def test_images_are_resized_and_the_model_input_follows(tmp_path, monkeypatch):
 
 
 def test_folder_dataset_needs_a_path_and_a_fitting_split(folder, tmp_path, monkeypatch):
-    from regtui.config import ConfigError
+    from regtui.engine.config import ConfigError
 
     monkeypatch.setenv("REGTUI_CACHE_DIR", str(tmp_path / "c"))
     with pytest.raises(ConfigError, match="needs data_dir"):

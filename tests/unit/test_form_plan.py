@@ -1,6 +1,6 @@
 """The app's one-line plan of a run names only settings that act on it, in the run's own unit."""
 
-from regtui.config import RunConfig
+from regtui.engine.config import RunConfig
 from regtui.tui.form import plan
 
 

@@ -5,10 +5,11 @@ import sys
 
 CODE = """
 import sys
-import regtui.engine, regtui.data, regtui.models.nets, regtui.models.norms, regtui.config, regtui.presets
+import regtui.engine, regtui.data, regtui.models.nets, regtui.models.norms, regtui.engine.config
+import regtui.presets
 import regtui.results, regtui.summary
 from regtui.engine import Trainer
-from regtui.config import from_mapping
+from regtui.engine.config import from_mapping
 Trainer(from_mapping({"device": "cpu", "epochs": 1}, "t")).run()
 bad = sorted(m for m in sys.modules if m.split(".")[0] in {"textual", "rich", "plotext", "typer",
                                                            "textual_plotext"})

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from regtui.config import FIELDS
 from regtui.data.classification import load_classification_data
 from regtui.data.inputs import INPUT_MODES, randomize_inputs
+from regtui.engine.config import FIELDS
 from regtui.system.seeding import generator
 
 

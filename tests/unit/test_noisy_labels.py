@@ -6,8 +6,8 @@ import json
 import pytest
 import torch
 
-from regtui.config import from_mapping
 from regtui.engine import Trainer
+from regtui.engine.config import from_mapping
 from regtui.models.nets import build_model
 from regtui.results import write_run
 

@@ -12,9 +12,9 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from regtui.config import from_mapping
 from regtui.data.classification import load_classification_data
 from regtui.engine import Trainer
+from regtui.engine.config import from_mapping
 from tests import reference_code as ref
 
 MEMORIZATION_EPOCHS = 30  # the tutorial runs 200; 30 keeps the test fast and still diverges if wrong

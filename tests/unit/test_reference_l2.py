@@ -10,8 +10,8 @@ import torch
 from torch import optim
 from torch.utils.data import DataLoader, TensorDataset
 
-from regtui.config import from_mapping
 from regtui.engine.classify import ClassifyTask
+from regtui.engine.config import from_mapping
 from regtui.models.nets import BigAnimalNet
 from regtui.system.seeding import set_seed
 from tests.reference_code import train  # the tutorial's train(), verbatim

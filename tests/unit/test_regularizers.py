@@ -7,10 +7,10 @@ import torch
 from typer.testing import CliRunner
 
 from regtui.cli import app
-from regtui.config import ConfigError, from_mapping
 from regtui.data.augment import Augmenter
 from regtui.engine import Trainer
 from regtui.engine.classify import ClassifyTask
+from regtui.engine.config import ConfigError, from_mapping
 from regtui.models.nets import MODELS, build_model
 from regtui.models.norms import seeded_norms
 from regtui.presets import load_preset

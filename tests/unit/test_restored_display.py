@@ -23,7 +23,7 @@ def _text(renderable) -> str:
 @pytest.fixture(scope="module")
 def restored():
     """The early-stopping preset's settings with a short patience: stops well before 200 epochs."""
-    from regtui.config import from_mapping
+    from regtui.engine.config import from_mapping
 
     cfg = from_mapping(dict(dataset="digits", model="animal_net", optimizer="sgd", lr=5e-4,
                             momentum=0.99, epochs=200, early_stopping=True, patience=5,

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from regtui.aggregate import group_results, memorized_epoch, stat, varying_setting
 from regtui.cli import app
-from regtui.config import ConfigError, from_mapping
 from regtui.engine import EpochReport, RunInfo, RunResult, Trainer
+from regtui.engine.config import ConfigError, from_mapping
 from regtui.presets import load_preset
 from regtui.seeds import expand_seeds
 

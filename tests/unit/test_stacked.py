@@ -7,8 +7,8 @@ import torch
 from typer.testing import CliRunner
 
 from regtui.cli import app
-from regtui.config import from_mapping
 from regtui.engine import RunListener, StopRequest, Trainer
+from regtui.engine.config import from_mapping
 from regtui.engine.stacked_runs import plan, run_stacked
 from regtui.seeds import expand_seeds
 

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from regtui.cli import app
-from regtui.config import ConfigError
+from regtui.engine.config import ConfigError
 from regtui.presets import load_preset
 from regtui.sweep import expand_grid, parse_grid
 

@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from regtui.config import RunConfig
 from regtui.engine import TASKS, RunInfo, TaskKind, task_of
+from regtui.engine.config import RunConfig
 from regtui.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text

@@ -1,6 +1,6 @@
 """The settings pane: experiment, run, data, labels, model, hyper-parameters and device.
 
-Inputs are checked with the same rules as preset files (regtui.config), so the app refuses
+Inputs are checked with the same rules as preset files (regtui.engine.config), so the app refuses
 exactly what `regtui run` would refuse, with the same words, in place.
 """
 
@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Switch
 
-from regtui.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.data.sources import DATASETS
+from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.presets import Preset
 from regtui.seeds import SEEDS_TEXT_RULE, base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired

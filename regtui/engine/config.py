@@ -1,10 +1,10 @@
 """RunConfig: every setting of one training run, declared once with its help text and allowed values.
 
 The pydantic model is the single source: presets, CLI overrides and the app's form all
-validate through it, and the CLI's option help comes from its field descriptions. It
-imports neither torch nor the registries at import time (the registries pull in torch),
-so `regtui --help` stays fast; model and data set names are checked against the
-registries when a config is validated.
+validate through it, and the CLI's option help comes from its field descriptions. It lives
+in engine/ because it is what the Trainer takes. It imports no torch: model and data set
+names are checked against the registries' torch-free halves (models/catalog.py,
+data/sources.py), so `regtui --help` and the app's form stay fast.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from regtui.data.sources import DataError, check_data_dir
+from regtui.data.sources import DATASETS, DataError, check_data_dir
+from regtui.models.catalog import MODEL_CATALOG
 from regtui.system.errors import RegtuiError
 from regtui.system.folder_names import NAME_MAX_BYTES, folder_name_problem
 
@@ -44,14 +45,8 @@ RUN_NAME_RULE = (f"one folder name (not '.' or '..'; no '/', '\\', control chara
 
 
 def _registry(key: str) -> dict[str, Any]:
-    """The model or data set registry; their torch-free tables, so checking a name loads no torch."""
-    if key == "model":
-        from regtui.models.catalog import MODEL_CATALOG
-
-        return MODEL_CATALOG
-    from regtui.data.sources import DATASETS
-
-    return DATASETS
+    """The model or data set registry (their torch-free tables), by setting name."""
+    return MODEL_CATALOG if key == "model" else DATASETS
 
 
 def _registered(key: str) -> AfterValidator:
