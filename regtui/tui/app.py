@@ -572,6 +572,10 @@ class RegtuiApp(App[int]):
         `force` draws now whatever the budget says: used when a run ends, so its final
         state is on screen at once.
         """
+        if not self.is_running:
+            # Shutting down: Textual removes the widgets before it stops the app's timers, and a
+            # tick in between found no LiveView (seen on loaded machines, as a test failure).
+            return
         force = self._pace() or force
         if not self.engine_ready:
             self._refresh_status()
