@@ -22,7 +22,7 @@ import torch
 from regtui.engine import RunListener, Trainer, run_all
 from regtui.engine.config import from_mapping
 from regtui.engine.stacked_runs import run_stacked
-from regtui.seeds import expand_seeds
+from regtui.experiments.seeds import expand_seeds
 
 
 class Quiet(RunListener):

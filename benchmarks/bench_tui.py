@@ -20,7 +20,7 @@ import statistics
 import time
 
 from regtui.engine import Trainer
-from regtui.presets import load_preset
+from regtui.experiments.presets import load_preset
 
 
 def headless(preset: str) -> tuple[float, list]:

@@ -60,7 +60,7 @@ def main_callback(
 # option below whose help is the setting's own description (test_cli checks both).
 PRESET_ONLY = {
     "name",  # names one run; an override applies to every run, which would then share a folder
-    "group",  # set on seed members by regtui.seeds; by hand only to pool runs in a preset
+    "group",  # set on seed members by regtui.experiments.seeds; by hand only to pool runs in a preset
 }
 
 
@@ -165,8 +165,8 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
          json_out: bool, plot: bool | None, seeds: str | None, repeats: int | None,
          stack: bool) -> int:
     """The body of `run`: overrides, preset, session; returns the exit code."""
+    from regtui.experiments.presets import load_preset
     from regtui.headless.session import run_session
-    from regtui.presets import load_preset
 
     # the setting options are named after their RunConfig keys; None means "not given"
     overrides: dict[str, Any] = {k: v for k, v in ctx.params.items() if k in FIELDS and v is not None}
@@ -225,9 +225,9 @@ def sweep(
     values before anything trains. With seeds, the tables give mean ± sd per grid point.
     """
     from regtui.engine.config import ConfigError
+    from regtui.experiments.presets import load_preset
+    from regtui.experiments.sweep import parse_grid
     from regtui.headless.session import run_session
-    from regtui.presets import load_preset
-    from regtui.sweep import parse_grid
     from regtui.system.threads import set_threads
 
     def body(guard: Any) -> int:
@@ -278,7 +278,7 @@ def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
 
 def runs_text(runs: tuple[Any, ...]) -> str:
     """A preset's runs in a few words: seed members as their run once, with the seed count."""
-    from regtui.seeds import group_of
+    from regtui.experiments.seeds import group_of
 
     groups = list(dict.fromkeys(group_of(c) for c in runs))
     text = ", ".join(groups) if len(groups) <= 3 else f"{groups[0]}..{groups[-1]}"
@@ -288,7 +288,7 @@ def runs_text(runs: tuple[Any, ...]) -> str:
 @app.command()
 def presets() -> None:
     """List the bundled presets with what each one demonstrates."""
-    from regtui.presets import load_preset, preset_paths
+    from regtui.experiments.presets import load_preset, preset_paths
 
     # Two lines a preset rather than a table: a table squeezed to 80 columns cut the run lists
     # and descriptions; these lines read whole at any width, in a terminal or a pipe.
@@ -377,7 +377,7 @@ def show(
 
     Several folders compare runs across sessions. A run killed mid-way opens too.
     """
-    from regtui.saved import load_runs
+    from regtui.experiments.saved import load_runs
 
     pace = _speed(speed)
     try:

@@ -154,7 +154,7 @@ class RunConfig(BaseModel):
     inputs: Literal["real", "shuffled_pixels", "random_pixels", "gaussian"] = Field(
         "real", description="Images: real, shuffled_pixels (one fixed pixel permutation), "
         "random_pixels (a permutation per image) or gaussian noise.")
-    # Seeds: a run with seeds (or repeats > 1) is expanded by regtui.seeds into member runs,
+    # Seeds: a run with seeds (or repeats > 1) is expanded by experiments/seeds.py into member runs,
     # one per seed, each an ordinary run named <name>-seed<N> whose group is <name>.
     seeds: tuple[Seed, ...] = Field((), strict=False, max_length=SEEDS_MAX, description=(
         "Repeat the run once per seed in this list (replaces seed); empty: seed alone."),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotext as plt
 
-from regtui.aggregate import Group, epoch_band
 from regtui.engine import RunResult
+from regtui.experiments.aggregate import Group, epoch_band
 
 
 def _start(width: int, height: int, title: str) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from regtui.aggregate import group_results, has_groups, varying_setting
 from regtui.engine import RunResult, task_of
+from regtui.experiments.aggregate import group_results, has_groups, varying_setting
 from regtui.headless.charts import band_chart, versus_chart
 from regtui.headless.tables import group_table, versus_table
 

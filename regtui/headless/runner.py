@@ -8,8 +8,8 @@ from typing import Protocol
 
 from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
 from regtui.engine.runs import Executor, StopSignal
-from regtui.presets import Preset
-from regtui.results import RunWriter, new_session_dir
+from regtui.experiments.presets import Preset
+from regtui.experiments.run_folders import RunWriter, new_session_dir
 
 
 class Printer(Protocol):

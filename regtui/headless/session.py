@@ -15,18 +15,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from regtui.aggregate import has_groups
 from regtui.engine import RunResult
 from regtui.engine.runs import StopRequest, run_all
 from regtui.engine.tasks import task_of
+from regtui.experiments.aggregate import has_groups
+from regtui.experiments.presets import Preset
+from regtui.experiments.run_folders import check_out_dir
+from regtui.experiments.summary import strict_json, summarize
 from regtui.headless.charts import accuracy_chart, noisy_label_chart, toy_charts
 from regtui.headless.groups import group_summaries, report_groups
 from regtui.headless.printers import LogPrinter, PipeSafe, TtyPrinter, silence
 from regtui.headless.runner import Executor, Outcome, run_preset
 from regtui.headless.tables import end_label, layer_table, summary_table
-from regtui.presets import Preset
-from regtui.results import check_out_dir
-from regtui.summary import strict_json, summarize
 from regtui.system.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PIPE
 from regtui.system.signals import SignalGuard, signal_label
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich import box
 from rich.table import Table
 
-from regtui.aggregate import Group, Stat
 from regtui.engine import RunResult, task_of
+from regtui.experiments.aggregate import Group, Stat
 from regtui.models.layers import LayerInfo, layer_rows
 
 

@@ -23,8 +23,8 @@ from textual.worker import Worker, get_current_worker
 from regtui.engine import EpochReport, RunResult
 from regtui.engine.config import ConfigError, RunConfig, from_mapping
 from regtui.engine.tasks import TASKS
-from regtui.presets import Preset, load_preset, preset_paths
-from regtui.seeds import base_runs, expand_seeds, member_seeds
+from regtui.experiments.presets import Preset, load_preset, preset_paths
+from regtui.experiments.seeds import base_runs, expand_seeds, member_seeds
 from regtui.tui.form import names_for_all, plan, runs_text
 from regtui.tui.groups import chart_lines
 from regtui.tui.keys import COMMANDS, bindings
@@ -396,7 +396,7 @@ class RegtuiApp(App[int]):
         select.action_show_overlay()
 
     def action_save(self) -> None:
-        from regtui.results import new_session_dir, write_run
+        from regtui.experiments.run_folders import new_session_dir, write_run
 
         done = [r.result for r in self.runs if r.result is not None]
         try:

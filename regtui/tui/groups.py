@@ -1,7 +1,7 @@
 """The session's runs as chart lines: one per run, or one per seed group (mean with a band).
 
 Seed members (runs sharing `group_of(config)`) are one line: its curve is the mean over the
-members that have finished, its band their min–max (regtui.aggregate's math, as headless).
+members that have finished, its band their min–max (regtui.experiments.aggregate's math, as headless).
 A member still training is drawn on its own in the group's colour until it ends, so the run
 in progress is watchable; it joins the mean and band when it finishes.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from regtui.aggregate import epoch_band
-from regtui.seeds import group_of
+from regtui.experiments.aggregate import epoch_band
+from regtui.experiments.seeds import group_of
 from regtui.tui.session import SessionRun
 
 

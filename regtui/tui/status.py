@@ -13,7 +13,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from regtui.engine import STOP_REASONS, stop_phrase
-from regtui.presets import Preset
+from regtui.experiments.presets import Preset
 from regtui.tui.session import SessionRun
 
 SEP = "  "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from regtui.engine import EpochReport, RunInfo, RunResult
+from regtui.experiments.presets import load_preset
 from regtui.models.layers import LayerInfo
-from regtui.presets import load_preset
 
 LAYERS = (LayerInfo("fc1.weight", (300, 1), 300), LayerInfo("fc1.bias", (300,), 300),
           LayerInfo("fc2.weight", (1, 300), 300), LayerInfo("fc2.bias", (1,), 1))

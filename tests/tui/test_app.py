@@ -302,7 +302,7 @@ def test_the_real_worker_ends_a_session_without_an_error():
     """The app's listener answers every call of the engine's run loop: a session that trains
     for real ends with TrainingDone and no error (it once ended 'Failed: AttributeError')."""
     from regtui.engine.runs import RunListener
-    from regtui.presets import load_preset
+    from regtui.experiments.presets import load_preset
     from regtui.tui.messages import RunEnded, TrainingDone
     from regtui.tui.training import Poster, train_runs
 

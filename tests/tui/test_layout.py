@@ -57,7 +57,7 @@ async def test_the_pane_hides_while_training_below_110_columns(small_preset, fak
 def fake_run(device: str, epoch: int = 30, done: bool = False):
     """A session run with one report of the fixed stream on `device`."""
     from regtui.engine import RunInfo, RunResult
-    from regtui.presets import load_preset
+    from regtui.experiments.presets import load_preset
     from regtui.tui.session import SessionRun
 
     cfg = load_preset("memorization").runs[1]
@@ -77,7 +77,7 @@ def lines(renderable, width: int) -> list[str]:
 
 
 def test_status_shows_eta_speed_and_device():
-    from regtui.presets import load_preset
+    from regtui.experiments.presets import load_preset
 
     line1, _ = lines(status.status_text(load_preset("memorization"), fake_run("cpu"), "hint"), 200)
     assert "random 30/200" in line1 and "ETA 8s" in line1 and "20 ep/s" in line1
@@ -85,7 +85,7 @@ def test_status_shows_eta_speed_and_device():
 
 
 def test_status_on_cuda_names_the_gpu_and_its_memory(monkeypatch):
-    from regtui.presets import load_preset
+    from regtui.experiments.presets import load_preset
 
     monkeypatch.setattr(status, "gpu_name", lambda device: "NVIDIA H100 80GB HBM3")
     monkeypatch.setattr(status, "gpu_memory", lambda device: 3 * 2**29)
@@ -94,7 +94,7 @@ def test_status_on_cuda_names_the_gpu_and_its_memory(monkeypatch):
 
 
 def test_status_never_cuts_a_word_at_80_columns(monkeypatch):
-    from regtui.presets import load_preset
+    from regtui.experiments.presets import load_preset
 
     monkeypatch.setattr(status, "gpu_name", lambda device: "NVIDIA H100 80GB HBM3")
     monkeypatch.setattr(status, "gpu_memory", lambda device: 2**30)
@@ -116,7 +116,7 @@ def test_status_never_cuts_a_word_at_80_columns(monkeypatch):
 
 async def test_fake_stream_is_the_same_every_time():
     """The snapshot feed is fixed: two streams of the same config are equal."""
-    from regtui.presets import load_preset
+    from regtui.experiments.presets import load_preset
 
     cfg = load_preset("memorization").runs[0]
     posted: list = [], []

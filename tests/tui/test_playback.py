@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from regtui.cli import app as cli
-from regtui.saved import SavedRunError, load_runs
+from regtui.experiments.saved import SavedRunError, load_runs
 from regtui.tui.app import RegtuiApp
 from regtui.tui.messages import EpochsDone, RunEnded, RunStarted
 from regtui.tui.pacing import Pacer, parse_speed
@@ -146,13 +146,14 @@ def test_the_saved_run_loader_imports_no_ui():
     import subprocess
     import sys
 
-    code = "import sys, regtui.saved; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    code = ("import sys, regtui.experiments.saved; "
+            "assert 'textual' not in sys.modules and 'rich' not in sys.modules")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
 
 
 async def test_show_opens_two_sessions_holding_runs_of_the_same_name(tmp_path, monkeypatch):
     """Two sessions' "true" runs open together, told apart by their session folder's name."""
-    from regtui.results import write_run
+    from regtui.experiments.run_folders import write_run
 
     for session in ("monday", "tuesday"):
         (tmp_path / session).mkdir()

@@ -5,8 +5,8 @@ from typer.testing import CliRunner
 
 from regtui.cli import app as cli
 from regtui.engine import RunInfo
-from regtui.presets import load_preset
-from regtui.saved import load_runs
+from regtui.experiments.presets import load_preset
+from regtui.experiments.saved import load_runs
 from regtui.tui.app import RegtuiApp
 from regtui.tui.groups import chart_lines
 from regtui.tui.session import SessionRun

@@ -9,8 +9,8 @@ from pydantic import ValidationError
 
 from regtui.data.labels import LABEL_MODES
 from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
+from regtui.experiments.presets import config_to_toml, load_preset, preset_paths
 from regtui.models.nets import MODELS
-from regtui.presets import config_to_toml, load_preset, preset_paths
 
 
 def write(tmp_path, text, name="p.toml"):

@@ -124,7 +124,7 @@ def test_out_pointing_at_a_file_is_bad_input_before_training(tmp_path):
 
 
 def test_a_full_disk_mid_run_names_the_file_and_what_to_do(tmp_path, monkeypatch):
-    from regtui import results
+    from regtui.experiments import run_folders as results
 
     class FullDisk:
         def writerow(self, row):

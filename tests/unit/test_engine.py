@@ -8,7 +8,7 @@ import torch
 from regtui.engine import Trainer
 from regtui.engine.early_stopping import EarlyStopping
 from regtui.engine.reports import StepNumbers
-from regtui.presets import load_preset
+from regtui.experiments.presets import load_preset
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import sys
 CODE = """
 import sys
 import regtui.engine, regtui.data, regtui.models.nets, regtui.models.norms, regtui.engine.config
-import regtui.presets
-import regtui.results, regtui.summary
+import regtui.experiments.presets
+import regtui.experiments.run_folders, regtui.experiments.summary
 from regtui.engine import Trainer
 from regtui.engine.config import from_mapping
 Trainer(from_mapping({"device": "cpu", "epochs": 1}, "t")).run()

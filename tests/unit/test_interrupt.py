@@ -6,9 +6,9 @@ import json
 import signal
 import time
 
+from regtui.experiments.presets import load_preset
 from regtui.headless.printers import LogPrinter
 from regtui.headless.runner import run_preset
-from regtui.presets import load_preset
 from tests.unit.realrun import RealRun
 
 

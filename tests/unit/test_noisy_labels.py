@@ -8,8 +8,8 @@ import torch
 
 from regtui.engine import Trainer
 from regtui.engine.config import from_mapping
+from regtui.experiments.run_folders import write_run
 from regtui.models.nets import build_model
-from regtui.results import write_run
 
 
 @pytest.fixture(scope="module")

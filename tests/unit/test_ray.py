@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from regtui.cli import app
 from regtui.engine.runs import RunListener, run_all
-from regtui.presets import load_preset
-from regtui.sweep import parse_grid
+from regtui.experiments.presets import load_preset
+from regtui.experiments.sweep import parse_grid
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ from regtui.data.augment import Augmenter
 from regtui.engine import Trainer
 from regtui.engine.classify import ClassifyTask
 from regtui.engine.config import ConfigError, from_mapping
+from regtui.experiments.presets import load_preset
 from regtui.models.nets import MODELS, build_model
 from regtui.models.norms import seeded_norms
-from regtui.presets import load_preset
 from regtui.system.seeding import set_seed
 
 

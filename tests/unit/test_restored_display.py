@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from regtui.cli import app
 from regtui.engine import Trainer
+from regtui.experiments.summary import summarize
 from regtui.headless.tables import end_label, layer_table, summary_table
-from regtui.summary import summarize
 
 
 def _text(renderable) -> str:

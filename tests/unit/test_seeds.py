@@ -6,12 +6,12 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-from regtui.aggregate import group_results, memorized_epoch, stat, varying_setting
 from regtui.cli import app
 from regtui.engine import EpochReport, RunInfo, RunResult, Trainer
 from regtui.engine.config import ConfigError, from_mapping
-from regtui.presets import load_preset
-from regtui.seeds import expand_seeds
+from regtui.experiments.aggregate import group_results, memorized_epoch, stat, varying_setting
+from regtui.experiments.presets import load_preset
+from regtui.experiments.seeds import expand_seeds
 
 runner = CliRunner()
 

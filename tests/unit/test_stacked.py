@@ -10,7 +10,7 @@ from regtui.cli import app
 from regtui.engine import RunListener, StopRequest, Trainer
 from regtui.engine.config import from_mapping
 from regtui.engine.stacked_runs import plan, run_stacked
-from regtui.seeds import expand_seeds
+from regtui.experiments.seeds import expand_seeds
 
 runner = CliRunner()
 

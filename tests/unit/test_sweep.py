@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from regtui.cli import app
 from regtui.engine.config import ConfigError
-from regtui.presets import load_preset
-from regtui.sweep import expand_grid, parse_grid
+from regtui.experiments.presets import load_preset
+from regtui.experiments.sweep import expand_grid, parse_grid
 
 runner = CliRunner()
 

@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from regtui.engine import TASKS, RunInfo, TaskKind, task_of
 from regtui.engine.config import RunConfig
-from regtui.presets import Preset
+from regtui.experiments.presets import Preset
 from regtui.tui.session import SessionRun
 from regtui.tui.status import status_text
 from regtui.tui.widgets.charts import AccuracyChart, ChartOptions, FitChart, LossChart, NormChart

@@ -19,8 +19,8 @@ from textual.widgets import Input, Label, Select, Switch
 
 from regtui.data.sources import DATASETS
 from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
-from regtui.presets import Preset
-from regtui.seeds import SEEDS_TEXT_RULE, base_runs, seed_settings, seeds_text
+from regtui.experiments.presets import Preset
+from regtui.experiments.seeds import SEEDS_TEXT_RULE, base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired
 
 # (config key, label, widget kind). Order is the tab order.
@@ -265,7 +265,7 @@ class SettingsPane(VerticalScroll):
     def run_config(self, taken: list[str]) -> RunConfig:
         """The run the form describes, based on the selected preset run; ConfigError if invalid.
 
-        With Seeds it is one run to expand over them (regtui.seeds); a seed member chosen in
+        With Seeds it is one run to expand over them (regtui.experiments.seeds); a seed member chosen in
         the Run list stands for its whole run, so the result is named after its group.
         """
         values, chosen = self.values(), self.base_run()

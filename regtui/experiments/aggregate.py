@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from regtui.engine.reports import RunResult
-from regtui.seeds import group_of
+from regtui.experiments.seeds import group_of
 
 FULL = 100.0 - 1e-9  # train accuracy (%) that counts as memorized: every training label fitted
 

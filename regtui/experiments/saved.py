@@ -15,8 +15,8 @@ from pathlib import Path
 
 from regtui.engine.config import ConfigError, RunConfig, from_mapping
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult
+from regtui.experiments.presets import load_preset
 from regtui.models.layers import LayerInfo, total_from_layers
-from regtui.presets import load_preset
 from regtui.system.errors import RegtuiError
 from regtui.system.folder_names import NAME_MAX_BYTES, folder_key, folder_name_problem
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import torch
 
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
-from regtui.presets import config_to_toml
-from regtui.summary import strict_json, summarize
+from regtui.experiments.presets import config_to_toml
+from regtui.experiments.summary import strict_json, summarize
 from regtui.system.atomic import atomic_open, atomic_save, atomic_write_text
 from regtui.system.errors import EXIT_FAILED, RegtuiError
 

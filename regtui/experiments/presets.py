@@ -12,7 +12,7 @@ from typing import Any
 import tomllib
 
 from regtui.engine.config import ConfigError, RunConfig, from_mapping
-from regtui.seeds import expand_seeds
+from regtui.experiments.seeds import expand_seeds
 from regtui.system.folder_names import first_collision, folder_name_problem
 
 TOP_KEYS = ("description", "defaults", "runs")
@@ -29,10 +29,11 @@ class Preset:
 
 
 def preset_dir() -> Path:
-    """Where the bundled presets live: inside the installed package, or the source tree's presets/."""
-    here = Path(__file__).resolve().parent
-    installed = here / "presets"
-    return installed if installed.is_dir() else here.parent / "presets"
+    """Where the bundled presets live: regtui/presets inside an installed wheel, or the source
+    tree's top-level presets/ beside the package."""
+    package = Path(__file__).resolve().parents[1]  # regtui/, whatever subpackage this file is in
+    installed = package / "presets"
+    return installed if installed.is_dir() else package.parent / "presets"
 
 
 def preset_paths() -> dict[str, Path]:
@@ -67,8 +68,8 @@ def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None,
                 grid: Sequence[tuple[str, Sequence[Any]]] = ()) -> Preset:
     """Read and validate a preset; `overrides` (e.g. from the command line) apply to every run.
 
-    `grid` (key, values) pairs multiply every run by their cartesian product (regtui.sweep);
-    then runs with seeds or repeats become their seed members (regtui.seeds).
+    `grid` (key, values) pairs multiply every run by their cartesian product (regtui.experiments.sweep);
+    then runs with seeds or repeats become their seed members (regtui.experiments.seeds).
     """
     path = resolve(name_or_path)
     problem = folder_name_problem(path.stem)  # the stem names the session folder
@@ -99,7 +100,7 @@ def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None,
         if overrides:
             configs[-1] = from_mapping({**configs[-1].as_dict(), **overrides}, "command line")
     if grid:
-        from regtui.sweep import expand_grid
+        from regtui.experiments.sweep import expand_grid
 
         configs = list(expand_grid(configs, grid))
     configs = list(expand_seeds(configs))
