@@ -5,7 +5,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from regtui.cli import app as cli
+from regtui.cli.main import app as cli
 from regtui.experiments.saved import SavedRunError, load_runs
 from regtui.tui.app import RegtuiApp
 from regtui.tui.messages import EpochsDone, RunEnded, RunStarted

@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from regtui.cli import app as cli
+from regtui.cli.main import app as cli
 from regtui.engine import RunInfo
 from regtui.experiments.presets import load_preset
 from regtui.experiments.saved import load_runs

@@ -9,7 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from regtui import __version__
-from regtui.cli import app
+from regtui.cli.main import app
 
 runner = CliRunner()
 
@@ -119,7 +119,7 @@ def test_bad_key_in_a_preset_file_exits_2_naming_file_and_key(tmp_path):
 
 
 def test_every_setting_is_a_run_option_with_its_own_help_or_deliberately_preset_only():
-    from regtui.cli import PRESET_ONLY
+    from regtui.cli.main import PRESET_ONLY
     from regtui.engine.config import FIELDS
 
     options = {p.name: p for p in typer.main.get_command(app).commands["run"].params}
@@ -178,7 +178,7 @@ def test_every_setting_option_reaches_the_runs(tmp_path):
 def test_data_dir_on_the_toy_data_is_refused_before_anything_is_written(tmp_path):
     from typer.testing import CliRunner
 
-    from regtui.cli import app
+    from regtui.cli.main import app
 
     result = CliRunner().invoke(app, ["run", "overfitting", "--data-dir", str(tmp_path),
                                       "--out", str(tmp_path / "out")])

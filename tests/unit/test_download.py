@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.data.download import DownloadError, check_zip
 from regtui.data.remote import fetch, local_path
 from tests.unit.datahelpers import Server, make_image_folder, make_zip

@@ -18,7 +18,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.system.atomic import atomic_save
 from regtui.system.signals import SignalGuard
 from tests.unit.realrun import RealRun, default_sigint

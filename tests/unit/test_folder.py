@@ -7,7 +7,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.data.classification import load_classification_data
 from regtui.data.folder import FolderError, load_folder, scan
 from regtui.data.sources import DataError

@@ -5,7 +5,7 @@ import os
 import torch
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.data.folder import load_folder, scan
 from tests.unit.datahelpers import make_image_folder
 

@@ -23,7 +23,7 @@ def test_engine_imports_no_ui_library():
 
 
 def test_cli_imports_the_tui_lazily():
-    code = "import sys, regtui.cli; print('textual' in sys.modules)"
+    code = "import sys, regtui.cli.main; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

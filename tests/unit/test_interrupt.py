@@ -57,7 +57,7 @@ def test_sigint_to_a_real_process_saves_and_exits_130(tmp_path):
 def test_a_failure_mid_run_keeps_completed_epochs_and_exits_1(tmp_path, fail_at_epoch):
     from typer.testing import CliRunner
 
-    from regtui.cli import app
+    from regtui.cli.main import app
 
     fail_at_epoch(4)
     result = CliRunner().invoke(app, ["run", "quick", "--device", "cpu", "--out", str(tmp_path)])
@@ -73,7 +73,7 @@ def test_a_failure_mid_run_keeps_completed_epochs_and_exits_1(tmp_path, fail_at_
 def test_ctrl_c_while_a_later_run_loads_keeps_the_earlier_runs_and_exits_130(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    from regtui.cli import app
+    from regtui.cli.main import app
     from regtui.engine import runs
 
     real_trainer, built = runs.Trainer, []

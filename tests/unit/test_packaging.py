@@ -1,5 +1,6 @@
 """A non-editable install carries the presets, so `regtui run memorization` works from anywhere."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_wheel_ships_presets_and_entry_point(tmp_path):
+def test_the_wheel_finds_its_presets_from_any_directory(tmp_path):
+    """Built, installed elsewhere and run from an unrelated folder, the wheel lists every preset
+    from its own regtui/presets, through the entry point's module."""
     pytest.importorskip("hatchling")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
@@ -21,7 +24,19 @@ def test_wheel_ships_presets_and_entry_point(tmp_path):
     presets = {Path(n).name for n in names if n.startswith("regtui/presets/")}
     assert {p.name for p in (ROOT / "presets").glob("*.toml")} <= presets
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "regtui = regtui.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "regtui = regtui.cli.main:main" in zipfile.ZipFile(wheel).read(entry).decode()
+
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True)
+    code = ("import regtui.cli.main; from regtui.experiments.presets import preset_dir, preset_paths; "
+            "print(preset_dir()); print(','.join(preset_paths()))")
+    env = {**os.environ, "PYTHONPATH": str(site)}  # the installed copy, not this source tree
+    out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert Path(out[0]) == site / "regtui" / "presets"
+    assert set(out[1].split(",")) == {p.stem for p in (ROOT / "presets").glob("*.toml")}
 
 
 def test_no_file_keeps_merge_conflict_markers():

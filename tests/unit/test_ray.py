@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.engine.runs import RunListener, run_all
 from regtui.experiments.presets import load_preset
 from regtui.experiments.sweep import parse_grid

@@ -6,7 +6,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.data.augment import Augmenter
 from regtui.engine import Trainer
 from regtui.engine.classify import ClassifyTask

@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.engine import Trainer
 from regtui.experiments.summary import summarize
 from regtui.headless.tables import end_label, layer_table, summary_table

@@ -6,7 +6,7 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.engine import EpochReport, RunInfo, RunResult, Trainer
 from regtui.engine.config import ConfigError, from_mapping
 from regtui.experiments.aggregate import group_results, memorized_epoch, stat, varying_setting

@@ -6,7 +6,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.engine import RunListener, StopRequest, Trainer
 from regtui.engine.config import from_mapping
 from regtui.engine.stacked_runs import plan, run_stacked

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.engine.config import ConfigError
 from regtui.experiments.presets import load_preset
 from regtui.experiments.sweep import expand_grid, parse_grid

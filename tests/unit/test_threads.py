@@ -8,7 +8,7 @@ import sys
 import torch
 from typer.testing import CliRunner
 
-from regtui.cli import app
+from regtui.cli.main import app
 from regtui.system import threads
 
 
@@ -23,7 +23,7 @@ def test_wait_policy_is_set_only_when_the_user_did_not(monkeypatch):
 
 def test_the_entry_point_can_set_it_before_torch_loads():
     """OpenMP reads its environment when torch is imported: importing the CLI must not import torch."""
-    code = "import sys, regtui.cli; print('torch' in sys.modules)"
+    code = "import sys, regtui.cli.main; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

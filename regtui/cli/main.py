@@ -10,9 +10,21 @@ from rich.console import Console
 from rich.markup import escape
 
 from regtui import __version__
-from regtui.data_cli import data_app
+from regtui.cli.data import data_app
+from regtui.cli.exits import fail, guarded, os_error_text
+from regtui.cli.options import (
+    SPEED_HELP,
+    JsonOption,
+    OutOption,
+    PlotOption,
+    StackOption,
+    ThreadsOption,
+    seed_overrides,
+    setting_help,
+    speed_option,
+)
 from regtui.engine.config import FIELDS, check_value
-from regtui.system.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, RegtuiError
+from regtui.system.errors import EXIT_FAILED, RegtuiError
 
 app = typer.Typer(
     name="regtui",
@@ -23,18 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
-err = Console(stderr=True, highlight=False)
 
-
-
-def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """Print `Error: message` on stderr and return the Exit to raise.
-
-    The message is escaped: it quotes user text such as '[defaults]', which rich would
-    otherwise take for markup and drop.
-    """
-    err.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _version(value: bool) -> None:
@@ -64,67 +65,48 @@ PRESET_ONLY = {
 }
 
 
-# Options shared by `run` and `sweep`.
-ThreadsOption = Annotated[int | None, typer.Option(
-    help="CPU threads for torch (default: the cores idle at start, at least 1; see README, Speed).",
-    min=1, max=1024)]
-OutOption = Annotated[Path, typer.Option(help="Folder that receives the run folders.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
-                                                         "(progress goes to stderr).")]
-PlotOption = Annotated[bool | None, typer.Option("--plot/--no-plot",
-                                                 help="Charts at the end (default: on a terminal).")]
-StackOption = Annotated[bool, typer.Option(
-    "--stack", help="Opt-in speed path for seeds on a GPU: runs that differ only by seed, labels "
-                    "or inputs train as one stacked model (weights stacked along a leading "
-                    "dimension). Members then agree with their single runs within float noise, "
-                    "not bit for bit.")]
-
-
-def _help(key: str, extra: str = "") -> str:
-    """The help of a run option: the setting's description (one source), plus CLI-only notes."""
-    return f"{FIELDS[key].help} {extra}".strip()
-
-
 @app.command(short_help="Train a preset headless; a run folder per run.")
 def run(
     ctx: typer.Context,
     preset: Annotated[str, typer.Argument(help="Preset name (see regtui presets) or a .toml path.")],
-    model: Annotated[str | None, typer.Option(help=_help("model"))] = None,
-    dataset: Annotated[str | None, typer.Option(help=_help("dataset"))] = None,
-    data_dir: Annotated[str | None, typer.Option(help=_help("data_dir"))] = None,
-    labels: Annotated[str | None, typer.Option(help=_help("labels"))] = None,
-    label_fraction: Annotated[float | None, typer.Option(help=_help("label_fraction"))] = None,
-    n_train: Annotated[int | None, typer.Option(help=_help("n_train"))] = None,
-    n_val: Annotated[int | None, typer.Option(help=_help("n_val"))] = None,
-    image_size: Annotated[int | None, typer.Option(help=_help("image_size"))] = None,
+    model: Annotated[str | None, typer.Option(help=setting_help("model"))] = None,
+    dataset: Annotated[str | None, typer.Option(help=setting_help("dataset"))] = None,
+    data_dir: Annotated[str | None, typer.Option(help=setting_help("data_dir"))] = None,
+    labels: Annotated[str | None, typer.Option(help=setting_help("labels"))] = None,
+    label_fraction: Annotated[float | None, typer.Option(help=setting_help("label_fraction"))] = None,
+    n_train: Annotated[int | None, typer.Option(help=setting_help("n_train"))] = None,
+    n_val: Annotated[int | None, typer.Option(help=setting_help("n_val"))] = None,
+    image_size: Annotated[int | None, typer.Option(help=setting_help("image_size"))] = None,
     strict_images: Annotated[bool | None, typer.Option("--strict/--no-strict",
-                                                       help=_help("strict_images"))] = None,
-    optimizer: Annotated[str | None, typer.Option(help=_help("optimizer"))] = None,
-    lr: Annotated[float | None, typer.Option(help=_help("lr"))] = None,
-    momentum: Annotated[float | None, typer.Option(help=_help("momentum"))] = None,
-    fused: Annotated[bool | None, typer.Option("--fused/--no-fused", help=_help("fused"))] = None,
-    batch_size: Annotated[int | None, typer.Option(help=_help("batch_size"))] = None,
-    weight_decay: Annotated[float | None, typer.Option(help=_help("weight_decay"))] = None,
-    l2: Annotated[float | None, typer.Option(help=_help("l2"))] = None,
-    l1: Annotated[float | None, typer.Option(help=_help("l1"))] = None,
-    dropout: Annotated[float | None, typer.Option(help=_help("dropout"))] = None,
-    augment: Annotated[bool | None, typer.Option("--augment/--no-augment", help=_help("augment"))] = None,
-    shuffle: Annotated[bool | None, typer.Option("--shuffle/--no-shuffle", help=_help("shuffle"))] = None,
-    epochs: Annotated[int | None, typer.Option(help=_help("epochs"))] = None,
+                                                       help=setting_help("strict_images"))] = None,
+    optimizer: Annotated[str | None, typer.Option(help=setting_help("optimizer"))] = None,
+    lr: Annotated[float | None, typer.Option(help=setting_help("lr"))] = None,
+    momentum: Annotated[float | None, typer.Option(help=setting_help("momentum"))] = None,
+    fused: Annotated[bool | None, typer.Option("--fused/--no-fused", help=setting_help("fused"))] = None,
+    batch_size: Annotated[int | None, typer.Option(help=setting_help("batch_size"))] = None,
+    weight_decay: Annotated[float | None, typer.Option(help=setting_help("weight_decay"))] = None,
+    l2: Annotated[float | None, typer.Option(help=setting_help("l2"))] = None,
+    l1: Annotated[float | None, typer.Option(help=setting_help("l1"))] = None,
+    dropout: Annotated[float | None, typer.Option(help=setting_help("dropout"))] = None,
+    augment: Annotated[bool | None, typer.Option("--augment/--no-augment",
+                                                 help=setting_help("augment"))] = None,
+    shuffle: Annotated[bool | None, typer.Option("--shuffle/--no-shuffle",
+                                                 help=setting_help("shuffle"))] = None,
+    epochs: Annotated[int | None, typer.Option(help=setting_help("epochs"))] = None,
     early_stopping: Annotated[bool | None, typer.Option("--early-stopping/--no-early-stopping",
-                                                        help=_help("early_stopping"))] = None,
-    patience: Annotated[int | None, typer.Option(help=_help("patience",
+                                                        help=setting_help("early_stopping"))] = None,
+    patience: Annotated[int | None, typer.Option(help=setting_help("patience",
                                                             "Implies --early-stopping."))] = None,
-    min_delta: Annotated[float | None, typer.Option(help=_help("min_delta"))] = None,
+    min_delta: Annotated[float | None, typer.Option(help=setting_help("min_delta"))] = None,
     restore_best: Annotated[bool | None, typer.Option("--restore-best/--no-restore-best",
-                                                      help=_help("restore_best"))] = None,
-    seed: Annotated[int | None, typer.Option(help=_help("seed"))] = None,
-    device: Annotated[str | None, typer.Option(help=_help("device"))] = None,
-    snapshot_every: Annotated[int | None, typer.Option(help=_help("snapshot_every"))] = None,
-    inputs: Annotated[str | None, typer.Option(help=_help("inputs"))] = None,
-    seeds: Annotated[str | None, typer.Option(help=_help("seeds", "Comma-separated, e.g. "
+                                                      help=setting_help("restore_best"))] = None,
+    seed: Annotated[int | None, typer.Option(help=setting_help("seed"))] = None,
+    device: Annotated[str | None, typer.Option(help=setting_help("device"))] = None,
+    snapshot_every: Annotated[int | None, typer.Option(help=setting_help("snapshot_every"))] = None,
+    inputs: Annotated[str | None, typer.Option(help=setting_help("inputs"))] = None,
+    seeds: Annotated[str | None, typer.Option(help=setting_help("seeds", "Comma-separated, e.g. "
                                                                "2021,1,2."))] = None,
-    repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
+    repeats: Annotated[int | None, typer.Option(help=setting_help("repeats"))] = None,
     threads: ThreadsOption = None,
     cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
                                                         "$REGTUI_CACHE_DIR or the user cache).")] = None,
@@ -140,24 +122,10 @@ def run(
     Ctrl-C, SIGTERM or SIGHUP stops after the epoch in progress and saves what was computed
     (a second Ctrl-C stops at once, keeping the completed epochs); the exit code is then 130.
     """
-    raise typer.Exit(_guarded(lambda guard: _run(
+    raise typer.Exit(guarded(lambda guard: _run(
         ctx, preset, guard, cache_dir=cache_dir, patience=patience, early_stopping=early_stopping,
         threads=threads, out=out, json_out=json_out, plot=plot, seeds=seeds, repeats=repeats,
         stack=stack)))
-
-
-def _guarded(body: Any) -> int:
-    """Run `body(guard)` with regtui's signal policy installed; return its exit code."""
-    from regtui.system.signals import SignalGuard, signal_label
-
-    # Installed first, before torch loads: from here on no signal ends regtui with a traceback.
-    with SignalGuard() as guard:
-        try:
-            return body(guard)
-        except KeyboardInterrupt:  # before any training started: nothing to save
-            err.print(f"Interrupted by {signal_label(guard.first or 'SIGINT')} before training "
-                      "started: nothing was saved.", markup=False)
-            return EXIT_INTERRUPTED
 
 
 def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
@@ -192,13 +160,7 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
     except OSError as exc:  # a file-system error not caught nearer: still name the path
-        raise fail(_os_error_text(exc), EXIT_FAILED) from None
-
-
-def _os_error_text(exc: OSError) -> str:
-    """A file-system error for people: what failed, on which path, what to check."""
-    where = f" ({exc.filename})" if exc.filename else ""
-    return f"{exc.strerror or exc}{where}; check that the folder is writable and has free space"
+        raise fail(os_error_text(exc), EXIT_FAILED) from None
 
 
 @app.command(short_help="Run a preset over a grid of settings (and seeds).")
@@ -207,8 +169,8 @@ def sweep(
     grid: Annotated[list[str], typer.Option(
         "--grid", help="key=v1,v2,... over any setting; repeat for more keys (their cartesian "
                        "product runs). One value sets a setting for every run, e.g. epochs=20.")],
-    seeds: Annotated[str | None, typer.Option(help=_help("seeds", "Comma-separated."))] = None,
-    repeats: Annotated[int | None, typer.Option(help=_help("repeats"))] = None,
+    seeds: Annotated[str | None, typer.Option(help=setting_help("seeds", "Comma-separated."))] = None,
+    repeats: Annotated[int | None, typer.Option(help=setting_help("repeats"))] = None,
     ray: Annotated[str | None, typer.Option(
         help="Train the runs as Ray tasks, one CPU (or GPU) share each: 'auto' (the cluster in "
              "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui\\[ray]'."
@@ -246,9 +208,9 @@ def sweep(
         except RegtuiError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except OSError as exc:
-            raise fail(_os_error_text(exc), EXIT_FAILED) from None
+            raise fail(os_error_text(exc), EXIT_FAILED) from None
 
-    raise typer.Exit(_guarded(body))
+    raise typer.Exit(guarded(body))
 
 
 def _stacked() -> Any:
@@ -256,24 +218,6 @@ def _stacked() -> Any:
     from regtui.engine.stacked_runs import run_stacked
 
     return run_stacked
-
-
-def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:
-    """--seeds "2021,1,2" / --repeats N as settings; either one replaces the preset's other."""
-    from regtui.engine.config import ConfigError
-
-    if seeds is not None and repeats is not None:
-        raise ConfigError("command line: give --seeds or --repeats, not both")
-    if repeats is not None:
-        return {"repeats": repeats, "seeds": ()}
-    if seeds is None:
-        return {}
-    try:
-        values = tuple(int(s) for s in seeds.split(","))
-    except ValueError:
-        raise ConfigError(f"command line: --seeds must be comma-separated integers, e.g. "
-                          f"2021,1,2; got {seeds!r}") from None
-    return {"seeds": check_value("seeds", values, "command line"), "repeats": 1}
 
 
 def runs_text(runs: tuple[Any, ...]) -> str:
@@ -346,23 +290,10 @@ def tui(
 
     try:
         code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                      exit_delay=exit_delay, threads=threads, speed=_speed(speed))
+                      exit_delay=exit_delay, threads=threads, speed=speed_option(speed))
     except RegtuiError as exc:
         raise fail(str(exc), exc.exit_code) from None
     raise typer.Exit(code)
-
-
-SPEED_HELP = ("Playback speed of the charts: 1 = a run unfolds over ~4 s, 2 twice as fast, "
-              "0.25 ... 8, or 'full' (no pacing). It paces what is drawn, never the training itself.")
-
-
-def _speed(text: str) -> float | None:
-    from regtui.tui.pacing import parse_speed
-
-    try:
-        return parse_speed(text)
-    except ValueError:
-        raise fail(f"--speed {text!r}: use a number above 0 such as 0.5, 1 or 4, or 'full'") from None
 
 
 @app.command(short_help="Open saved run folders in the app and replay them.")
@@ -379,7 +310,7 @@ def show(
     """
     from regtui.experiments.saved import load_runs
 
-    pace = _speed(speed)
+    pace = speed_option(speed)
     try:
         results = load_runs(folders)
         from regtui.tui.launch import launch

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from regtui.cli.exits import fail
+
 data_app = typer.Typer(help="List the data sets regtui knows and download the real ones.",
                        no_args_is_help=True, rich_markup_mode=None)
 
@@ -47,7 +49,6 @@ def fetch(
     """
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
-    from regtui.cli import fail
     from regtui.data.download import BadURL, DownloadError
     from regtui.data.files import shown
     from regtui.data.remote import NotFetchable, check_fetchable, manual_hint
