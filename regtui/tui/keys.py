@@ -8,9 +8,12 @@ field stay text.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from textual.binding import Binding
+
+from regtui.tui.pacing import SPEEDS, speed_label
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,36 @@ def bindings() -> list[Binding]:
     main = [Binding(c.key, c.action, c.label, show=c.show) for c in COMMANDS]
     fallbacks = [Binding(c.key, f"why_not({c.action!r})", show=False) for c in COMMANDS]
     return [*main, Binding("escape", "leave_field", "Leave field", show=False), *fallbacks]
+
+
+def why_not(action: str, params: tuple[object, ...], *, training: bool, busy: bool, runs: int,
+            finished: bool, lines: int, speed: float | None) -> str | None:
+    """Why the command `action` cannot act now, in words for the user; None when it can.
+
+    Pure, so each refusal is testable without an app. `action` is a name with its `params`
+    apart (check_action) or written in (a binding, the palette): "toggle_run", (3,) or
+    "toggle_run(3)". The state: `training` (the worker is alive), `busy` (training or playing
+    back), `runs` in the session, whether any has `finished`, the legend's `lines` (runs and
+    seed groups), and the playback `speed` (None: full).
+    """
+    action, _, args = action.partition("(")
+    if args:
+        params = ast.literal_eval(f"({args[:-1]},)")
+    if action in ("start", "start_all", "choose_preset", "replay", "clear") and busy:
+        return ("A run is in progress: stop it first (x)." if training else
+                "Runs are playing: wait, or skip to the end (x).")
+    reasons = {
+        "clear": None if runs else "Nothing to clear: no runs yet.",
+        "stop": None if busy else "Nothing is running.",
+        "save": None if finished else "Nothing to save yet: no run has ended.",
+        "replay": None if finished else "Nothing to replay yet: no run has ended.",
+        "next_table_run": None if runs else "No runs yet: the table shows the initial weights.",
+    }
+    if action == "speed" and params:
+        if int(params[0]) < 0 and speed == SPEEDS[0]:
+            return f"Already the slowest speed ({speed_label(speed)})."
+        if int(params[0]) > 0 and speed is None:
+            return "Already at full speed."
+    if action == "toggle_run" and params and int(params[0]) > lines:
+        return f"There is no run {params[0]}: the legend numbers the session's runs and seed groups."
+    return reasons.get(action)

@@ -59,9 +59,9 @@ def visible_text(widget) -> str:
 @pytest.fixture
 def fake_training(monkeypatch):
     """Make the app train on a fixed stream of reports; set `.hold` to keep a run going."""
-    from regtui.tui import app
+    from regtui.tui import app_start
     from tests.tui.fake_training import FakeTraining
 
     fake = FakeTraining()
-    monkeypatch.setattr(app, "train_runs", fake)
+    monkeypatch.setattr(app_start, "train_runs", fake)
     return fake
