@@ -8,7 +8,7 @@ from textual.widgets import Input, Label, Select, Switch
 from regtui.tui.app import RegtuiApp
 from regtui.tui.keys import COMMANDS
 from regtui.tui.widgets.confirm import ConfirmScreen
-from regtui.tui.widgets.settings import FORM, MARKER
+from regtui.tui.widgets.fields import FORM, MARKER
 from tests.tui.conftest import visible_text, wait_for_training, wait_until
 
 

@@ -212,7 +212,7 @@ def test_text_with_quotes_and_control_characters_round_trips_through_toml(tmp_pa
 
 
 def test_the_app_number_fields_use_the_same_rules():
-    from regtui.tui.widgets.settings import SettingValidator
+    from regtui.tui.widgets.fields import SettingValidator
 
     assert SettingValidator("seed").validate("4294967295").is_valid
     for key, text in [("seed", "4294967296"), ("seed", "-1"), ("lr", "nan"), ("lr", "inf"),

@@ -1,12 +1,11 @@
 """The settings pane: experiment, run, data, labels, model, hyper-parameters and device.
 
-Inputs are checked with the same rules as preset files (regtui.engine.config), so the app refuses
-exactly what `regtui run` would refuse, with the same words, in place.
+Its fields and the checks behind them are in fields.py; the pane loads a preset's run into
+them, keeps model and data consistent, and reads them back as a RunConfig.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -14,105 +13,24 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Switch
 
 from regtui.data.sources import DATASETS
 from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, describe_rule, from_mapping
 from regtui.experiments.presets import Preset
-from regtui.experiments.seeds import SEEDS_TEXT_RULE, base_runs, seed_settings, seeds_text
+from regtui.experiments.seeds import base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired
-
-# (config key, label, widget kind). Order is the tab order.
-FORM: tuple[tuple[str, str, str], ...] = (
-    ("dataset", "Data", "select"),
-    ("data_dir", "Folder", "text"),
-    ("labels", "Labels", "select"),
-    ("label_fraction", "Fraction", "input"),
-    ("model", "Model", "select"),
-    ("epochs", "Epochs", "input"),
-    ("optimizer", "Optimizer", "select"),
-    ("lr", "LR", "input"),
-    ("momentum", "Momentum", "input"),
-    ("batch_size", "Batch", "input"),
-    ("seed", "Seed", "input"),
-    ("seeds", "Seeds", "seeds"),  # 2021,1,2 or x3: the run repeated over seeds, drawn as a band
-    ("early_stopping", "Early stop", "switch"),
-    ("patience", "Patience", "input"),
-    ("l2", "L2", "input"),
-    ("l1", "L1", "input"),
-    ("weight_decay", "Decay", "input"),
-    ("dropout", "Dropout", "input"),
-    ("augment", "Augment", "switch"),
-    ("device", "Device", "select"),
+from regtui.tui.widgets.fields import (
+    COMMON,
+    FORM,
+    IF_CHANGED,
+    MARKER,
+    NumberInput,
+    SeedsValidator,
+    SettingValidator,
+    fmt,
+    parse,
 )
-LABELS = {key: label for key, label, _ in FORM}
-# Settings `a` (run all) takes from the pane for every run; each run keeps its own labels.
-COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_stopping",
-          "patience", "device")
-# taken for every run only when edited: a preset such as shrinkage gives each run its own
-# regularizer, and `a` must not overwrite them with the focused run's
-IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
-MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
-NOTE_EVERY_S = 2.0
-
-
-def parse(key: str, text: str) -> Any:
-    """Text from an Input to the type of the config field (raises ValueError)."""
-    kind = type(FIELDS[key].default)
-    return int(text) if kind is int else float(text)
-
-
-def fmt(value: Any) -> str:
-    """A config value as an Input shows it."""
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-class SettingValidator(Validator):
-    """Validates one numeric Input with the config's own rule for that key."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(failure_description=f"{LABELS[key]} must be {describe_rule(key)}")
-        self.key = key
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            check_value(self.key, parse(self.key, value), where="")
-        except (ValueError, ConfigError):
-            return self.failure()
-        return self.success()
-
-
-class SeedsValidator(Validator):
-    """Validates the Seeds Input: a seeds list, xN or empty, with the presets' rules."""
-
-    def __init__(self) -> None:
-        super().__init__(failure_description=f"Seeds must be {SEEDS_TEXT_RULE}")
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            seed_settings(value, "Seeds")
-        except ConfigError:
-            return self.failure()
-        return self.success()
-
-
-class NumberInput(Input):
-    """An Input for numbers: it takes every printable key, so letters never reach the app's
-    commands while it has focus; a character a number cannot hold is refused with the bell
-    and a one-line note (escape leaves the field)."""
-
-    _last_note = 0.0  # when the last refusal was explained (monotonic seconds)
-
-    def restricted(self) -> None:
-        self.app.bell()
-        now = time.monotonic()
-        if now - self._last_note > NOTE_EVERY_S:  # one note per burst of refused keys
-            self._last_note = now
-            key = str(self.id).removeprefix("f-")
-            what = "seeds such as 2021,1,2 or x3" if key == "seeds" else "a number"
-            self.app.notify(f"{LABELS[key]} takes {what}. Escape leaves the field; then keys are commands.",
-                            severity="warning", timeout=4)
 
 
 class SettingsPane(VerticalScroll):
