@@ -22,6 +22,7 @@ from pathlib import Path
 import torch
 
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
+from regtui.engine.runs import RunListener
 from regtui.experiments.presets import config_to_toml
 from regtui.experiments.summary import strict_json, summarize
 from regtui.system.atomic import atomic_open, atomic_save, atomic_write_text
@@ -178,3 +179,32 @@ def write_run(session_dir: Path, result: RunResult, description: str) -> Path:
     for report in result.history:
         writer.append(report)
     return writer.close(result)
+
+
+class SessionWriter(RunListener):
+    """A RunListener that streams a session's runs into run folders as they train.
+
+    The session folder `<root>/<name>-<YYYYmmdd-HHMMSS>` is made when the first run has loaded
+    its data (a bad data path leaves no empty folders); each run's folder, config.toml and
+    metrics header exist before its first epoch, each epoch's row is on disk before anyone is
+    told of it, and a run's folder is finished as soon as it ends, so a later interrupt or
+    failure loses nothing done.
+    """
+
+    def __init__(self, root: Path, name: str, description: str) -> None:
+        self.root, self.name, self.description = root, name, description
+        self.session_dir: Path | None = None
+        self.folders: dict[str, Path] = {}  # finished runs' folders, by run name
+        self._writers: dict[str, RunWriter] = {}
+
+    def run_started(self, info: RunInfo) -> None:
+        if self.session_dir is None:
+            self.session_dir = new_session_dir(self.root, self.name)
+        self._writers[info.config.name] = RunWriter(self.session_dir, info, self.description)
+
+    def epoch(self, report: EpochReport) -> None:
+        self._writers[report.run].append(report)
+
+    def run_ended(self, result: RunResult) -> None:
+        name = result.info.config.name
+        self.folders[name] = self._writers.pop(name).close(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from regtui.engine.config import FIELDS, ConfigError, RunConfig, check_value, from_mapping
@@ -34,6 +34,27 @@ def _typed(key: str, text: str, where: str) -> Any:
         raise ConfigError(f"{where}: {text!r} is not a valid value for {key!r}") from None
 
 
+def _check_key(key: str, where: str, grid: Sequence[tuple[str, Any]]) -> None:
+    """ConfigError (exit 2) for a key that cannot be swept, is unknown (with a did-you-mean) or
+    is given twice."""
+    if key in NOT_GRIDDED:
+        raise ConfigError(f"{where}: {key!r} cannot be swept: {NOT_GRIDDED[key]}")
+    if key not in FIELDS:
+        check_value(key, None, where)  # raises the unknown-key message with a did-you-mean
+    if any(k == key for k, _ in grid):
+        raise ConfigError(f"{where}: {key!r} is given twice; put all its values in one --grid")
+
+
+def _checked(key: str, values: Sequence[Any], where: str) -> list[Any]:
+    """A grid key's values, each checked like a preset value; ConfigError for none or a repeat."""
+    if not values:
+        raise ConfigError(f"{where}: no value (or an empty one) for {key!r}")
+    checked = [check_value(key, v, where) for v in values]
+    if len({repr(v) for v in checked}) != len(checked):
+        raise ConfigError(f"{where}: a value of {key!r} is repeated")
+    return checked
+
+
 def parse_grid(specs: Iterable[str]) -> list[tuple[str, list[Any]]]:
     """`["lr=1e-3,5e-3", "labels=true,random"]` as [(key, values)], each value validated.
 
@@ -46,22 +67,25 @@ def parse_grid(specs: Iterable[str]) -> list[tuple[str, list[Any]]]:
         key, where = key.strip(), f"--grid {spec!r}"
         if not eq:
             raise ConfigError(f"{where}: write key=value1,value2,...")
-        if key in NOT_GRIDDED:
-            raise ConfigError(f"{where}: {key!r} cannot be swept: {NOT_GRIDDED[key]}")
-        if key not in FIELDS:
-            check_value(key, None, where)  # raises the unknown-key message with a did-you-mean
-        if any(k == key for k, _ in grid):
-            raise ConfigError(f"{where}: {key!r} is given twice; put all its values in one --grid")
+        _check_key(key, where, grid)
         words = [w.strip() for w in rest.split(",")]
         if not any(words) or "" in words:
             raise ConfigError(f"{where}: no value (or an empty one) for {key!r}")
-        values = [check_value(key, _typed(key, w, where), where) for w in words]
-        if len({repr(v) for v in values}) != len(values):
-            raise ConfigError(f"{where}: a value of {key!r} is repeated")
-        grid.append((key, values))
+        grid.append((key, _checked(key, [_typed(key, w, where) for w in words], where)))
     if not grid:
         raise ConfigError("give at least one --grid key=value1,value2,...")
     return grid
+
+
+def grid_from_mapping(grid: Mapping[str, Sequence[Any]]) -> list[tuple[str, list[Any]]]:
+    """{"lr": [1e-3, 5e-3]} (the Python API's grid) as [(key, values)], checked as parse_grid checks."""
+    out: list[tuple[str, list[Any]]] = []
+    for key, values in grid.items():
+        where = f"grid {key!r}"
+        _check_key(key, where, out)
+        listed = [values] if isinstance(values, str | bytes) or not isinstance(values, Sequence) else values
+        out.append((key, _checked(key, list(listed), where)))
+    return out
 
 
 def value_label(value: Any) -> str:

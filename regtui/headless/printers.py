@@ -18,43 +18,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from regtui.engine import STOP_REASONS, EpochReport, RunInfo, RunResult, stop_phrase
+from regtui.engine import EpochReport, RunInfo, RunResult
+from regtui.experiments.words import end_text, epoch_text, logged, metrics_text, start_text
 
 REFRESH_S = 0.1  # at most 10 progress updates a second, however fast epochs come
-
-
-def metrics_text(r: EpochReport) -> str:
-    """The one-line numbers of an epoch: accuracies for classification, losses for regression."""
-    if r.train_acc is not None:
-        text = (f"train {r.train_acc:5.1f}%  val {r.val_acc:5.1f}%  "
-                f"loss {r.train_loss:.3f}/{r.val_loss:.3f}  norm {r.total_norm:.2f}")
-        return text + (f"  {r.noisy.text()}" if r.noisy is not None else "")
-    return f"train loss {r.train_loss:.4g}  test loss {r.val_loss:.4g}  norm {r.total_norm:.2f}"
-
-
-def end_text(result: RunResult) -> str:
-    """One sentence on how a run ended and its best epoch."""
-    last, best = result.last, result.best
-    name = result.info.config.name
-    if last is None:
-        return f"[{name}] {STOP_REASONS[result.stop_reason]} before the first epoch ended"
-    text = (f"[{name}] {stop_phrase(result.stop_reason)} at epoch {last.epoch}/{last.epochs} "
-            f"({STOP_REASONS[result.stop_reason]}), {result.wall_time:.1f}s: {metrics_text(last)}")
-    if best is not None:
-        text += f"; best val {best.val_acc:.1f}% at epoch {best.epoch}"
-        if result.restored_best:
-            text += " (weights restored)"
-    return text
-
-
-def start_text(info: RunInfo) -> str:
-    """One line naming what a run trains on which device."""
-    c = info.config
-    text = (f"[{c.name}] {c.model} on {info.data_source}, {c.optimizer} lr {c.lr:g}, "
-            f"{c.epochs} epochs, device {info.device}")
-    if info.label_changed is not None and c.labels != "true":
-        text += f"; labels {c.labels}: {100 * info.label_changed:.0f}% of training labels changed"
-    return text
 
 
 class LogPrinter:
@@ -73,9 +40,8 @@ class LogPrinter:
             self._say(f"[{info.config.name}] warning: {note}")
 
     def epoch(self, r: EpochReport) -> None:
-        every = max(1, r.epochs // self.lines_per_run)
-        if r.epoch == 1 or r.epoch % every == 0:
-            self._say(f"[{r.run}] epoch {r.epoch}/{r.epochs}  {metrics_text(r)}  ({r.elapsed:.1f}s)")
+        if logged(r, self.lines_per_run):
+            self._say(epoch_text(r))
 
     def run_ended(self, result: RunResult, folder: Path) -> None:
         self._say(end_text(result))

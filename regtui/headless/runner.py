@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from regtui.engine import EpochReport, RunFailure, RunInfo, RunListener, RunResult, run_all
+from regtui.engine import EpochReport, RunFailure, RunInfo, RunResult, run_all
 from regtui.engine.runs import Executor, StopSignal
 from regtui.experiments.presets import Preset
-from regtui.experiments.run_folders import RunWriter, new_session_dir
+from regtui.experiments.run_folders import SessionWriter
 
 
 class Printer(Protocol):
@@ -30,33 +30,24 @@ class Outcome:
     error: str | None = None  # set when training itself failed (e.g. CUDA out of memory)
 
 
-class _Recorder(RunListener):
+class _Recorder(SessionWriter):
     """The headless consumer of the run loop: streams each run's folder to disk, then prints."""
 
     def __init__(self, preset: Preset, out_root: Path, printer: Printer) -> None:
-        self.preset, self.out_root, self.printer = preset, out_root, printer
-        self.session_dir: Path | None = None
-        self.writers: dict[str, RunWriter] = {}
-
-    def _session(self) -> Path:
-        # Made once the first run has loaded its data: a bad data path leaves no empty folders.
-        if self.session_dir is None:
-            self.session_dir = new_session_dir(self.out_root, self.preset.name)
-        return self.session_dir
+        super().__init__(out_root, preset.name, preset.description)
+        self.printer = printer
 
     def run_started(self, info: RunInfo) -> None:
-        # The folder, config.toml and the metrics header exist before the first epoch.
-        self.writers[info.config.name] = RunWriter(self._session(), info, self.preset.description)
+        super().run_started(info)  # the folder, config.toml and the metrics header exist first
         self.printer.run_started(info)
 
     def epoch(self, report: EpochReport) -> None:
-        self.writers[report.run].append(report)  # on disk before it is shown
+        super().epoch(report)  # on disk before it is shown
         self.printer.epoch(report)
 
     def run_ended(self, result: RunResult) -> None:
-        # Finished as soon as the run ends: a later interrupt or failure loses nothing done.
-        folder = self.writers.pop(result.info.config.name).close(result)
-        self.printer.run_ended(result, folder)
+        super().run_ended(result)
+        self.printer.run_ended(result, self.folders[result.info.config.name])
 
 
 def run_preset(preset: Preset, out_root: Path, printer: Printer,
