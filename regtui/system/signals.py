@@ -42,7 +42,11 @@ def signal_label(name: str) -> str:
 class SignalGuard:
     """Handlers for SIGINT/SIGTERM/SIGHUP under the module's policy, while inside `with`."""
 
-    def __init__(self) -> None:
+    def __init__(self, ignore_after: bool = True) -> None:
+        """`ignore_after`: once a signal came, ignore the rest of a burst after the block too
+        (a process about to exit); False restores the previous handlers (the Python API, whose
+        notebook kernel lives on)."""
+        self.ignore_after = ignore_after
         self.received: list[str] = []  # names of the signals received, in order
         self.stop: Stoppable | None = None
         self._aborted = False  # the one abort before training was raised already
@@ -83,7 +87,7 @@ class SignalGuard:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.received:
+        if self.received and self.ignore_after:
             # Already stopping: the rest of a burst must not kill the process between here
             # and its exit, after all was saved. Ignored, not handled: Python resets handled
             # signals to their default action while it shuts down, but leaves ignored ones.
