@@ -10,21 +10,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from regtui import __version__
+from regtui.cli import train
 from regtui.cli.data import data_app
-from regtui.cli.exits import fail, guarded, os_error_text
-from regtui.cli.options import (
-    SPEED_HELP,
-    JsonOption,
-    OutOption,
-    PlotOption,
-    StackOption,
-    ThreadsOption,
-    seed_overrides,
-    setting_help,
-    speed_option,
-)
-from regtui.engine.config import FIELDS, check_value
-from regtui.system.errors import EXIT_FAILED, RegtuiError
+from regtui.cli.exits import fail
+from regtui.cli.options import SPEED_HELP, speed_option
+from regtui.engine.config import check_value
+from regtui.system.errors import RegtuiError
 
 app = typer.Typer(
     name="regtui",
@@ -35,7 +26,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
-
+app.command(short_help="Train a preset headless; a run folder per run.")(train.run)
+app.command(short_help="Run a preset over a grid of settings (and seeds).")(train.sweep)
 
 
 def _version(value: bool) -> None:
@@ -55,169 +47,6 @@ def main_callback(
         from regtui.tui.launch import launch
 
         raise typer.Exit(launch(preset=None, autostart=False, exit_when_done=False))
-
-
-# RunConfig settings with no `regtui run` option, on purpose. Every other setting has an
-# option below whose help is the setting's own description (test_cli checks both).
-PRESET_ONLY = {
-    "name",  # names one run; an override applies to every run, which would then share a folder
-    "group",  # set on seed members by regtui.experiments.seeds; by hand only to pool runs in a preset
-}
-
-
-@app.command(short_help="Train a preset headless; a run folder per run.")
-def run(
-    ctx: typer.Context,
-    preset: Annotated[str, typer.Argument(help="Preset name (see regtui presets) or a .toml path.")],
-    model: Annotated[str | None, typer.Option(help=setting_help("model"))] = None,
-    dataset: Annotated[str | None, typer.Option(help=setting_help("dataset"))] = None,
-    data_dir: Annotated[str | None, typer.Option(help=setting_help("data_dir"))] = None,
-    labels: Annotated[str | None, typer.Option(help=setting_help("labels"))] = None,
-    label_fraction: Annotated[float | None, typer.Option(help=setting_help("label_fraction"))] = None,
-    n_train: Annotated[int | None, typer.Option(help=setting_help("n_train"))] = None,
-    n_val: Annotated[int | None, typer.Option(help=setting_help("n_val"))] = None,
-    image_size: Annotated[int | None, typer.Option(help=setting_help("image_size"))] = None,
-    strict_images: Annotated[bool | None, typer.Option("--strict/--no-strict",
-                                                       help=setting_help("strict_images"))] = None,
-    optimizer: Annotated[str | None, typer.Option(help=setting_help("optimizer"))] = None,
-    lr: Annotated[float | None, typer.Option(help=setting_help("lr"))] = None,
-    momentum: Annotated[float | None, typer.Option(help=setting_help("momentum"))] = None,
-    fused: Annotated[bool | None, typer.Option("--fused/--no-fused", help=setting_help("fused"))] = None,
-    batch_size: Annotated[int | None, typer.Option(help=setting_help("batch_size"))] = None,
-    weight_decay: Annotated[float | None, typer.Option(help=setting_help("weight_decay"))] = None,
-    l2: Annotated[float | None, typer.Option(help=setting_help("l2"))] = None,
-    l1: Annotated[float | None, typer.Option(help=setting_help("l1"))] = None,
-    dropout: Annotated[float | None, typer.Option(help=setting_help("dropout"))] = None,
-    augment: Annotated[bool | None, typer.Option("--augment/--no-augment",
-                                                 help=setting_help("augment"))] = None,
-    shuffle: Annotated[bool | None, typer.Option("--shuffle/--no-shuffle",
-                                                 help=setting_help("shuffle"))] = None,
-    epochs: Annotated[int | None, typer.Option(help=setting_help("epochs"))] = None,
-    early_stopping: Annotated[bool | None, typer.Option("--early-stopping/--no-early-stopping",
-                                                        help=setting_help("early_stopping"))] = None,
-    patience: Annotated[int | None, typer.Option(help=setting_help("patience",
-                                                            "Implies --early-stopping."))] = None,
-    min_delta: Annotated[float | None, typer.Option(help=setting_help("min_delta"))] = None,
-    restore_best: Annotated[bool | None, typer.Option("--restore-best/--no-restore-best",
-                                                      help=setting_help("restore_best"))] = None,
-    seed: Annotated[int | None, typer.Option(help=setting_help("seed"))] = None,
-    device: Annotated[str | None, typer.Option(help=setting_help("device"))] = None,
-    snapshot_every: Annotated[int | None, typer.Option(help=setting_help("snapshot_every"))] = None,
-    inputs: Annotated[str | None, typer.Option(help=setting_help("inputs"))] = None,
-    seeds: Annotated[str | None, typer.Option(help=setting_help("seeds", "Comma-separated, e.g. "
-                                                               "2021,1,2."))] = None,
-    repeats: Annotated[int | None, typer.Option(help=setting_help("repeats"))] = None,
-    threads: ThreadsOption = None,
-    cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
-                                                        "$REGTUI_CACHE_DIR or the user cache).")] = None,
-    out: OutOption = Path("runs"),
-    json_out: JsonOption = False,
-    plot: PlotOption = None,
-    stack: StackOption = False,
-) -> None:
-    """Train a preset headless: progress, a summary table, charts and a run folder per run.
-
-    Setting options override the preset for every one of its runs, checked like preset files.
-
-    Ctrl-C, SIGTERM or SIGHUP stops after the epoch in progress and saves what was computed
-    (a second Ctrl-C stops at once, keeping the completed epochs); the exit code is then 130.
-    """
-    raise typer.Exit(guarded(lambda guard: _run(
-        ctx, preset, guard, cache_dir=cache_dir, patience=patience, early_stopping=early_stopping,
-        threads=threads, out=out, json_out=json_out, plot=plot, seeds=seeds, repeats=repeats,
-        stack=stack)))
-
-
-def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
-         patience: int | None, early_stopping: bool | None, threads: int | None, out: Path,
-         json_out: bool, plot: bool | None, seeds: str | None, repeats: int | None,
-         stack: bool) -> int:
-    """The body of `run`: overrides, preset, session; returns the exit code."""
-    from regtui.experiments.presets import load_preset
-    from regtui.headless.session import run_session
-
-    # the setting options are named after their RunConfig keys; None means "not given"
-    overrides: dict[str, Any] = {k: v for k, v in ctx.params.items() if k in FIELDS and v is not None}
-    if cache_dir is not None:
-        import os
-
-        from regtui.data.cache import ENV_VAR
-
-        os.environ[ENV_VAR] = str(cache_dir)
-    if patience is not None and early_stopping is None:
-        overrides["early_stopping"] = True
-    try:
-        overrides.update(seed_overrides(seeds, repeats))
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    from regtui.system.threads import set_threads
-
-    set_threads(threads)
-    try:
-        loaded = load_preset(preset, overrides)
-        return run_session(loaded, out, json_out, plot, guard,
-                           execute=_stacked() if stack else None)
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    except OSError as exc:  # a file-system error not caught nearer: still name the path
-        raise fail(os_error_text(exc), EXIT_FAILED) from None
-
-
-@app.command(short_help="Run a preset over a grid of settings (and seeds).")
-def sweep(
-    preset: Annotated[str, typer.Argument(help="Preset name (see regtui presets) or a .toml path.")],
-    grid: Annotated[list[str], typer.Option(
-        "--grid", help="key=v1,v2,... over any setting; repeat for more keys (their cartesian "
-                       "product runs). One value sets a setting for every run, e.g. epochs=20.")],
-    seeds: Annotated[str | None, typer.Option(help=setting_help("seeds", "Comma-separated."))] = None,
-    repeats: Annotated[int | None, typer.Option(help=setting_help("repeats"))] = None,
-    ray: Annotated[str | None, typer.Option(
-        help="Train the runs as Ray tasks, one CPU (or GPU) share each: 'auto' (the cluster in "
-             "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui\\[ray]'."
-    )] = None,
-    threads: ThreadsOption = None,
-    out: OutOption = Path("runs"),
-    json_out: JsonOption = False,
-    plot: PlotOption = None,
-    stack: StackOption = False,
-) -> None:
-    """Run a preset over a grid of settings (and seeds): one run folder per grid point and seed.
-
-    Runs are named after their grid values (e.g. true-lr0.001); values are checked like preset
-    values before anything trains. With seeds, the tables give mean ± sd per grid point.
-    """
-    from regtui.engine.config import ConfigError
-    from regtui.experiments.presets import load_preset
-    from regtui.experiments.sweep import parse_grid
-    from regtui.headless.session import run_session
-    from regtui.system.threads import set_threads
-
-    def body(guard: Any) -> int:
-        if ray is None:  # Ray tasks choose their own CPU share
-            set_threads(threads)
-        try:
-            if stack and ray is not None:
-                raise ConfigError("command line: give --stack or --ray, not both")
-            loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
-            execute = _stacked() if stack else None
-            if ray is not None:
-                from regtui.engine.ray_exec import ray_executor
-
-                execute = ray_executor(ray)
-            return run_session(loaded, out, json_out, plot, guard, execute=execute)
-        except RegtuiError as exc:
-            raise fail(str(exc), exc.exit_code) from None
-        except OSError as exc:
-            raise fail(os_error_text(exc), EXIT_FAILED) from None
-
-    raise typer.Exit(guarded(body))
-
-
-def _stacked() -> Any:
-    """The stacked executor (imported only for --stack: it loads torch.func)."""
-    from regtui.engine.stacked_runs import run_stacked
-
-    return run_stacked
 
 
 def runs_text(runs: tuple[Any, ...]) -> str:

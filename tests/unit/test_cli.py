@@ -119,7 +119,7 @@ def test_bad_key_in_a_preset_file_exits_2_naming_file_and_key(tmp_path):
 
 
 def test_every_setting_is_a_run_option_with_its_own_help_or_deliberately_preset_only():
-    from regtui.cli.main import PRESET_ONLY
+    from regtui.cli.train import PRESET_ONLY
     from regtui.engine.config import FIELDS
 
     options = {p.name: p for p in typer.main.get_command(app).commands["run"].params}
