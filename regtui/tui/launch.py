@@ -1,18 +1,13 @@
 """Start the Textual app from the command line and return its exit code.
 
-SIGTERM, SIGHUP (the terminal closed) and SIGINT stop training and quit through Textual, so
-the terminal is restored; the exit code is then 130.
+SIGTERM, SIGHUP (the terminal closed), SIGINT and a terminal that is gone without a signal stop
+training and quit through Textual, so the terminal is restored; the process then ends with 130,
+within seconds even where something blocks (regtui.tui.exit_guard).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
-
-from regtui.system.errors import EXIT_INTERRUPTED
 
 if TYPE_CHECKING:
     from regtui.engine import RunResult
@@ -39,41 +34,12 @@ def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay
     `speed` paces the charts (None: full speed); `saved` runs (regtui show) are replayed.
     """
     from regtui.tui.app import RegtuiApp
+    from regtui.tui.exit_guard import ExitGuard
 
     app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
                     exit_delay=exit_delay, speed=speed, saved=saved,
                     on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
-    received: list[str] = []
+    with ExitGuard(app):  # a signal or a dead terminal: the process ends (130) within seconds
+        code = app.run()
+    return code or 0
 
-    def quit_cleanly(signum: int, frame: object) -> None:
-        # Textual 8.2.8 handles none of these: the default action would kill the process with
-        # the terminal still in raw mode on the alternate screen. Instead stop training and
-        # exit through Textual, which restores the terminal. The handler runs on the main
-        # thread inside the app's event loop, so it schedules the exit on that loop.
-        received.append(signal.Signals(signum).name)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # the app has not started or has ended: nothing to restore
-            raise KeyboardInterrupt from None
-        loop.call_soon_threadsafe(lambda: asyncio.ensure_future(app.stop_and_exit()))
-
-    with _handlers((signal.SIGTERM, signal.SIGHUP, signal.SIGINT), quit_cleanly):
-        try:
-            code = app.run()
-        except KeyboardInterrupt:
-            received.append("SIGINT")
-    return EXIT_INTERRUPTED if received else code or 0
-
-
-@contextlib.contextmanager
-def _handlers(signals: tuple[signal.Signals, ...], handler: Callable) -> Iterator[None]:
-    """Install `handler` for `signals` (not those inherited as ignored), then restore."""
-    previous = {}
-    for sig in signals:
-        if signal.getsignal(sig) != signal.SIG_IGN:
-            previous[sig] = signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
