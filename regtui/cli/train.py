@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from regtui.cli.exits import fail, guarded, os_error_text
+from regtui.cli.exits import guarded
 from regtui.cli.options import (
     JsonOption,
     OutOption,
@@ -22,7 +22,6 @@ from regtui.cli.options import (
     setting_help,
 )
 from regtui.engine.config import FIELDS
-from regtui.system.errors import EXIT_FAILED, RegtuiError
 
 # RunConfig settings with no `regtui run` option, on purpose. Every other setting has an
 # option below whose help is the setting's own description (test_cli checks both).
@@ -112,21 +111,12 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
         os.environ[ENV_VAR] = str(cache_dir)
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
-    try:
-        overrides.update(seed_overrides(seeds, repeats))
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
+    overrides.update(seed_overrides(seeds, repeats))
     from regtui.system.threads import set_threads
 
     set_threads(threads)
-    try:
-        loaded = load_preset(preset, overrides)
-        return run_session(loaded, out, json_out, plot, guard,
-                           execute=_stacked() if stack else None)
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    except OSError as exc:  # a file-system error not caught nearer: still name the path
-        raise fail(os_error_text(exc), EXIT_FAILED) from None
+    loaded = load_preset(preset, overrides)
+    return run_session(loaded, out, json_out, plot, guard, execute=_stacked() if stack else None)
 
 
 def sweep(
@@ -160,20 +150,15 @@ def sweep(
     def body(guard: Any) -> int:
         if ray is None:  # Ray tasks choose their own CPU share
             set_threads(threads)
-        try:
-            if stack and ray is not None:
-                raise ConfigError("command line: give --stack or --ray, not both")
-            loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
-            execute = _stacked() if stack else None
-            if ray is not None:
-                from regtui.engine.ray_exec import ray_executor
+        if stack and ray is not None:
+            raise ConfigError("command line: give --stack or --ray, not both")
+        loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
+        execute = _stacked() if stack else None
+        if ray is not None:
+            from regtui.engine.ray_exec import ray_executor
 
-                execute = ray_executor(ray)
-            return run_session(loaded, out, json_out, plot, guard, execute=execute)
-        except RegtuiError as exc:
-            raise fail(str(exc), exc.exit_code) from None
-        except OSError as exc:
-            raise fail(os_error_text(exc), EXIT_FAILED) from None
+            execute = ray_executor(ray)
+        return run_session(loaded, out, json_out, plot, guard, execute=execute)
 
     raise typer.Exit(guarded(body))
 
