@@ -9,14 +9,14 @@ import typer
 from rich.markup import escape
 
 from regtui.cli.exits import RegtuiTyper, guarded
+from regtui.cli.options import CacheOption
 from regtui.headless.console import PipeConsole
 from regtui.system.errors import shown
+from regtui.system.folder_names import given_folder
 
 data_app = RegtuiTyper(help="List the data sets regtui knows and download the real ones.",
                        no_args_is_help=True, rich_markup_mode=None)
 
-CacheOption = Annotated[Path | None, typer.Option(
-    "--cache-dir", help="Cache folder (default: $REGTUI_CACHE_DIR, else the user cache).")]
 
 
 @data_app.command("list", short_help="Every data set: where it comes from, size, whether it is here.")
@@ -26,17 +26,18 @@ def list_datasets(cache_dir: CacheOption = None) -> None:
     from regtui.data.remote import local_path
     from regtui.data.sources import DATASETS
 
+    cache = given_folder(cache_dir, "--cache-dir") if cache_dir is not None else None
     console = PipeConsole()
     for name, spec in DATASETS.items():
         if not spec.needs_network:
             here = "[green]built in[/]" if name != "folder" else "use --data-dir PATH"
         else:
-            path = local_path(name, cache=cache_dir)
+            path = local_path(name, cache=cache)
             here = f"[green]here[/]: {escape(shown(path))}" if path \
                 else f"[yellow]not here[/]: regtui data fetch {name}"
         console.print(f"[bold]{name:<13}[/]{spec.title}  ({here})", soft_wrap=True)
         console.print(f"{'':<13}{spec.size}; source: {spec.origin}", soft_wrap=True, markup=False)
-    console.print(f"Cache folder: {resolve(cache_dir)}", soft_wrap=True, markup=False)
+    console.print(f"Cache folder: {shown(resolve(cache))}", soft_wrap=True, markup=False)
 
 
 @data_app.command()
@@ -50,7 +51,8 @@ def fetch(
     An interrupted download resumes where it stopped when you run the command again: Ctrl-C,
     SIGTERM or SIGHUP keep what has arrived and exit with code 130.
     """
-    raise typer.Exit(guarded(lambda guard: _fetch(name, url, cache_dir),
+    cache = given_folder(cache_dir, "--cache-dir") if cache_dir is not None else None
+    raise typer.Exit(guarded(lambda guard: _fetch(name, url, cache),
                              interrupted="(what has arrived is kept): run the same command again "
                                          "to resume the download."))
 

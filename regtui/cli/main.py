@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -119,7 +118,7 @@ def tui(
 
 @app.command(short_help="Open saved run folders in the app and replay them.")
 def show(
-    folders: Annotated[list[Path], typer.Argument(help="Run folders, or session folders holding them "
+    folders: Annotated[list[str], typer.Argument(help="Run folders, or session folders holding them "
                                                        "(from regtui run or the app's w).")],
     speed: Annotated[str, typer.Option(help=SPEED_HELP)] = "1",
     exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
