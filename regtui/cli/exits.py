@@ -5,8 +5,9 @@
 away is 141 with no message. `RegtuiGroup` and `RegtuiCommand` apply it around every command
 and around click's own output (--help, --version), so no command catches errors by
 hand and none can end in a traceback or in rich's exit(1) for a closed pipe. `RegtuiTyper`
-builds every group and command of the CLI with these classes. `guarded` runs a
-command under regtui's signal policy (regtui.system.signals): a signal ends it as 130.
+builds every group and command of the CLI with these classes. A signal ends any
+command as 130 (regtui.system.signals); `guarded` runs a command that saves work under the
+policy's finer rules.
 """
 
 from __future__ import annotations
@@ -103,12 +104,21 @@ class RegtuiGroup(TyperGroup):
         return _parse(super().make_context, *args, **kwargs)
 
     def invoke(self, ctx: typer.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # click's own endings: usage errors, --help, explicit exits
-        except Exception as exc:  # ended() re-raises anything not in the mapping (a bug)
-            raise ended(exc) from None
+        from regtui.system.signals import SignalGuard, signal_label
+
+        # Every command under regtui's signal policy: run, sweep and data fetch install their
+        # own guard inside this one; for the others a signal ends them at once, as 130.
+        with SignalGuard() as guard:
+            try:
+                return super().invoke(ctx)
+            except (typer.Exit, typer.Abort, typer.TyperException):
+                raise  # click's own endings: usage errors, --help, explicit exits
+            except KeyboardInterrupt:
+                with contextlib.suppress(BrokenPipeError, OutputError):
+                    err.print(f"Interrupted by {signal_label(guard.first or 'SIGINT')}.", markup=False)
+                raise typer.Exit(EXIT_INTERRUPTED) from None
+            except Exception as exc:  # ended() re-raises anything not in the mapping (a bug)
+                raise ended(exc) from None
 
 
 class RegtuiTyper(typer.Typer):

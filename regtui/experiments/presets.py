@@ -15,7 +15,7 @@ import tomllib
 
 from regtui.engine.config import ConfigError, RunConfig, from_mapping
 from regtui.experiments.seeds import expand_seeds, is_repeated, member_seeds
-from regtui.system.errors import reason, shown
+from regtui.system.errors import CONTROL, reason, shown
 from regtui.system.folder_names import first_collision, folder_name_problem
 
 TOP_KEYS = ("description", "defaults", "runs")
@@ -99,15 +99,18 @@ def load_preset(name_or_path: str, overrides: dict[str, Any] | None = None,
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(f"{shown(path)}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{shown(path)}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib descends recursively: [[[[...]]]] thousands deep
+        raise ConfigError(f"{shown(path)}: not a preset: its values are nested thousands deep") from None
     for key in doc:
         if key not in TOP_KEYS:
             raise ConfigError(f"{path}: unknown top-level key {key!r}; allowed: {', '.join(TOP_KEYS)}")
     description = doc.get("description", "")
-    if not isinstance(description, str):
-        raise ConfigError(f"{path}: 'description' must be a string")
+    if not isinstance(description, str) or CONTROL.search(description) or "\n" in description:
+        raise ConfigError(f"{shown(path)}: 'description' must be a string of one line, without "
+                          "control characters (it is printed to the terminal)")
     defaults = _table(doc, "defaults", str(path))
     runs = doc.get("runs", [{}])
     if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs) or not runs:

@@ -214,6 +214,8 @@ def _config(folder: Path, summary: dict | None) -> RunConfig:
 def _metrics(folder: Path) -> tuple[list[str], list[dict[str, str]]]:
     path = folder / METRICS
     try:
+        if path.exists() and not path.is_file():  # a FIFO or /dev/zero would be read forever
+            raise SavedRunError(f"{shown(path)}: not a regular file; a run folder's {METRICS} is one")
         with open(path, newline="", encoding="utf-8") as fh:
             text = fh.read()
         reader = csv.DictReader(io.StringIO(text))

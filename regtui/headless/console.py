@@ -3,18 +3,21 @@
 rich's Console would exit(1) from inside any print when the reader of its output goes away
 (`regtui presets | head -1`), and let an OSError such as a full disk (`> /dev/full`) escape as
 if some file had failed. `PipeConsole` raises BrokenPipeError for the first (mapped to exit
-141 by regtui.cli.exits) and OutputError, naming the stream, for the second.
+141 by regtui.cli.exits) and OutputError, naming the stream, for the second; and it shows
+control characters in printed text as escapes, so a hostile name cannot command the terminal.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console
+from rich.segment import Segment
 
-from regtui.system.errors import EXIT_FAILED, RegtuiError, reason
+from regtui.system.errors import CONTROL, EXIT_FAILED, RegtuiError, reason
 
 
 class OutputError(RegtuiError):
@@ -30,6 +33,15 @@ class PipeConsole(Console):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("highlight", False)
         super().__init__(*args, **kwargs)
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        # Text from users (a description, a folder name) may hold ESC and other control
+        # characters; printed raw they are commands to the terminal. Only rich's own control
+        # segments (cursor moves of a progress bar) reach it as such.
+        return super()._render_buffer(
+            Segment(CONTROL.sub(lambda m: repr(m.group())[1:-1], text), style, control)
+            if not control and CONTROL.search(text) else Segment(text, style, control)
+            for text, style, control in buffer)
 
     def on_broken_pipe(self) -> None:
         self.quiet = True  # nothing more is written; the caller silences the descriptor

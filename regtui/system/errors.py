@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 
 EXIT_OK = 0  # everything asked for was done
 EXIT_FAILED = 1  # the work itself failed (disk error, CUDA out of memory, download broke)
@@ -26,6 +27,8 @@ class RegtuiError(Exception):
 
 
 EXPECTED = (RegtuiError, OSError)  # what a front end catches; anything else is a bug
+# C0 and C1 control characters but newline and tab: terminal commands when printed raw
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # What to do about a file-system error, by errno (the rest get no advice: the errno says it).
 _ADVICE = {
@@ -41,18 +44,21 @@ _ADVICE = {
 
 
 def shown(text: object) -> str:
-    """`text` (a path or a message) printable as UTF-8: undecodable bytes become \\xNN escapes.
+    """`text` (a path or a message) safe to print: undecodable bytes become \\xNN escapes, and
+    control characters (but a message's newlines) \\x1b-style escapes.
 
     File names are bytes on POSIX; Python hands undecodable ones over as surrogate escapes,
-    which cannot be printed or encoded as UTF-8.
+    which cannot be printed or encoded as UTF-8. A name may also hold ESC: printed raw, it
+    would be a command to the terminal (a title, colours, the clipboard).
     """
     text = os.fspath(text) if isinstance(text, os.PathLike) else text
     text = os.fsdecode(text) if isinstance(text, bytes) else str(text)
     try:
         raw = text.encode("utf-8", "surrogateescape")  # back to the bytes the file system holds
+        text = raw.decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a lone surrogate that did not come from a file name
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def reason(exc: OSError) -> str:

@@ -115,3 +115,37 @@ def test_every_command_ends_through_the_mapping(monkeypatch):
         result = CliRunner().invoke(app, words, catch_exceptions=False)
         assert result.exit_code == 1, (path, result.output)
         assert "Error: /somewhere: Permission denied" in result.output, path
+
+
+@pytest.fixture
+def restored_signals():
+    """The guard leaves a signal ignored after a burst (the process is about to exit); a test
+    process lives on, so put the handlers back."""
+    import signal
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.mark.parametrize(("args", "target"), [
+    (["presets"], "regtui.experiments.presets.preset_paths"),
+    (["data", "list"], "regtui.data.remote.local_path"),
+    (["norms", "animal_net"], "regtui.models.norms.seeded_norms"),
+    (["show", "somewhere"], "regtui.experiments.saved.load_runs")],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_ends_every_command_as_130_with_one_line(args, target, name, monkeypatch,
+                                                          restored_signals):
+    import signal
+
+    def signalled(*a, **kw):  # the signal arrives while the command works
+        os.kill(os.getpid(), getattr(signal, name))
+        raise AssertionError("the signal did not stop the command")
+
+    monkeypatch.setattr(target, signalled)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 130, result.output
+    assert result.output.splitlines()[-1] == f"Interrupted by {name}."
+    assert "Traceback" not in result.output

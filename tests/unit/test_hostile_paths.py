@@ -20,6 +20,15 @@ from tests.tui.streams import fake_result
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def no_app(monkeypatch):
+    """`show` of something it wrongly accepts would open the app and wait for a person."""
+    def opened(**kwargs):
+        raise AssertionError("the app was opened")
+
+    monkeypatch.setattr("regtui.tui.launch.launch", opened)
+
+
 def one_line_error(result, code: int = 2) -> str:
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
@@ -160,3 +169,36 @@ def test_repeats_that_push_the_seed_past_the_largest_say_so(tmp_path):
                                               "--out", str(tmp_path)]))
     assert "seed 4294967295 with repeats 2 needs the seeds 4294967295..4294967296, past the largest" in line
     assert "use a seed of at most 4294967294" in line and "got 4294967296" not in line
+
+
+def test_a_preset_nested_thousands_deep_or_with_terminal_commands_is_refused(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text('description = "d"\n[defaults]\nseeds = ' + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert "nested thousands deep" in one_line_error(runner.invoke(app, ["run", str(deep)]))
+    title = tmp_path / "title.toml"
+    title.write_text('description = "evil \\u001b]0;owned\\u0007"\n[defaults]\nepochs = 1\n')
+    line = one_line_error(runner.invoke(app, ["run", str(title), "--out", str(tmp_path / "o")]))
+    assert "'description' must be a string of one line, without control characters" in line
+    assert not (tmp_path / "o").exists()
+
+
+def test_names_holding_terminal_commands_are_printed_as_escapes(tmp_path):
+    hostile = tmp_path / "a\x1b]52;c;b3duZWQ=\x07b"  # OSC 52: would write the clipboard
+    result = runner.invoke(app, ["show", str(hostile)])
+    line = one_line_error(result)
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "a\\x1b]52;c;b3duZWQ=\\x07b: no such folder" in line
+    hostile.mkdir()  # a folder that exists: its name reaches a run's log line through the data
+    result = runner.invoke(app, ["run", "quick", "--dataset", "folder", "--data-dir", str(hostile),
+                                 "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "\x1b" not in result.output and "\\x1b]52" in result.output
+
+
+def test_a_metrics_file_that_is_not_a_regular_file_is_refused_not_read_forever(tmp_path):
+    import os
+
+    write_run(tmp_path, fake_result("true", 5), "synthetic")
+    metrics = tmp_path / "true" / "metrics.csv"
+    metrics.unlink()
+    os.mkfifo(metrics)  # reading a FIFO with no writer would block for ever
+    assert "not a regular file" in one_line_error(runner.invoke(app, ["show", str(tmp_path / "true")]))
