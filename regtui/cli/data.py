@@ -6,16 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from regtui.cli.exits import fail
+from regtui.cli.exits import RegtuiTyper, guarded
+from regtui.cli.options import CacheOption
+from regtui.headless.console import PipeConsole
+from regtui.system.errors import shown
+from regtui.system.folder_names import given_folder
 
-data_app = typer.Typer(help="List the data sets regtui knows and download the real ones.",
+data_app = RegtuiTyper(help="List the data sets regtui knows and download the real ones.",
                        no_args_is_help=True, rich_markup_mode=None)
 
-CacheOption = Annotated[Path | None, typer.Option(
-    "--cache-dir", help="Cache folder (default: $REGTUI_CACHE_DIR, else the user cache).")]
 
 
 @data_app.command("list", short_help="Every data set: where it comes from, size, whether it is here.")
@@ -25,16 +26,18 @@ def list_datasets(cache_dir: CacheOption = None) -> None:
     from regtui.data.remote import local_path
     from regtui.data.sources import DATASETS
 
-    console = Console(highlight=False)
+    cache = given_folder(cache_dir, "--cache-dir") if cache_dir is not None else None
+    console = PipeConsole()
     for name, spec in DATASETS.items():
         if not spec.needs_network:
             here = "[green]built in[/]" if name != "folder" else "use --data-dir PATH"
         else:
-            path = local_path(name, cache=cache_dir)
-            here = f"[green]here[/]: {path}" if path else f"[yellow]not here[/]: regtui data fetch {name}"
+            path = local_path(name, cache=cache)
+            here = f"[green]here[/]: {escape(shown(path))}" if path \
+                else f"[yellow]not here[/]: regtui data fetch {name}"
         console.print(f"[bold]{name:<13}[/]{spec.title}  ({here})", soft_wrap=True)
         console.print(f"{'':<13}{spec.size}; source: {spec.origin}", soft_wrap=True, markup=False)
-    console.print(f"Cache folder: {resolve(cache_dir)}", soft_wrap=True, markup=False)
+    console.print(f"Cache folder: {shown(resolve(cache))}", soft_wrap=True, markup=False)
 
 
 @data_app.command()
@@ -45,35 +48,33 @@ def fetch(
 ) -> None:
     """Download a data set into the cache, verify it and extract it.
 
-    An interrupted download resumes where it stopped when you run the command again.
+    An interrupted download resumes where it stopped when you run the command again: Ctrl-C,
+    SIGTERM or SIGHUP keep what has arrived and exit with code 130.
     """
+    cache = given_folder(cache_dir, "--cache-dir") if cache_dir is not None else None
+    raise typer.Exit(guarded(lambda guard: _fetch(name, url, cache),
+                             interrupted="(what has arrived is kept): run the same command again "
+                                         "to resume the download."))
+
+
+def _fetch(name: str, url: str | None, cache_dir: Path | None) -> int:
+    """The body of `fetch`: download with a progress bar on a terminal; returns the exit code."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     from regtui.data.download import BadURL, DownloadError
-    from regtui.data.files import shown
-    from regtui.data.remote import NotFetchable, check_fetchable, manual_hint
-    from regtui.system.errors import RegtuiError
+    from regtui.data.remote import check_fetchable, manual_hint
+    from regtui.data.remote import fetch as fetch_data
 
-    try:
-        check_fetchable(name)
-    except NotFetchable as exc:
-        raise fail(str(exc)) from None
-    console = Console(stderr=True, highlight=False)
+    check_fetchable(name)
+    console = PipeConsole(stderr=True)
     with Progress("[bold]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task(name, total=None)
         try:
-            from regtui.data.remote import fetch as fetch_data
-
             path = fetch_data(name, url=url, cache=cache_dir,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
-        except RegtuiError as exc:  # bad --url or cache folder (2), failed transfer or archive (1)
-            console.print(f"[bold red]Error:[/] {escape(str(exc))}", soft_wrap=True)
-            if isinstance(exc, (DownloadError, BadURL)):  # not for an unusable cache folder
-                console.print(f"To get it by hand: {manual_hint(name, cache_dir)}", soft_wrap=True,
-                              markup=False)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            console.print("Interrupted; run the same command again to resume the download.")
-            raise typer.Exit(130) from None
-    Console(highlight=False).print(f"{name}: ready in {shown(path)}", soft_wrap=True, markup=False)
+                              progress=lambda done, total: bar.update(task, completed=done, total=total),
+                              waiting=lambda why: console.print(why, markup=False, soft_wrap=True))
+        except (DownloadError, BadURL) as exc:  # not for an unusable cache folder: it says its fix
+            raise type(exc)(f"{exc}\nTo get it by hand: {manual_hint(name, cache_dir)}") from None
+    PipeConsole().print(f"{name}: ready in {shown(path)}", soft_wrap=True, markup=False)
+    return 0

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from regtui import __version__
 from regtui.cli import train
 from regtui.cli.data import data_app
-from regtui.cli.exits import fail
+from regtui.cli.exits import RegtuiTyper, fail
 from regtui.cli.options import SPEED_HELP, speed_option
 from regtui.engine.config import check_value
-from regtui.system.errors import RegtuiError
+from regtui.headless.console import PipeConsole
 
-app = typer.Typer(
+app = RegtuiTyper(
     name="regtui",
     help="Watch regularization happen: weight norms, overfitting, memorization and early stopping.\n\n"
          "Run with no command to open the interactive app.",
@@ -32,7 +30,7 @@ app.command(short_help="Run a preset over a grid of settings (and seeds).")(trai
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"regtui {__version__}")
+        PipeConsole().print(f"regtui {__version__}", markup=False)
         raise typer.Exit()
 
 
@@ -65,7 +63,7 @@ def presets() -> None:
 
     # Two lines a preset rather than a table: a table squeezed to 80 columns cut the run lists
     # and descriptions; these lines read whole at any width, in a terminal or a pipe.
-    console = Console(highlight=False)
+    console = PipeConsole()
     for name in preset_paths():
         p = load_preset(name)
         console.print(f"[bold]{name}[/]  [dim]runs: {escape(runs_text(p.runs))}[/]", soft_wrap=True)
@@ -85,12 +83,9 @@ def norms(
 
     if model not in MODELS:
         raise fail(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
-    try:
-        check_value("seed", seed, where="command line")  # torch.manual_seed takes 0..2**32-1 only
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
+    check_value("seed", seed, where="command line")  # torch.manual_seed takes 0..2**32-1 only
     layers, per_layer, total = seeded_norms(model, seed)
-    console = Console(highlight=False)
+    console = PipeConsole()
     spec = MODELS[model]
     console.print(f"{spec.title}: {spec.description}; seed {seed}", markup=False, soft_wrap=True)
     console.print(layer_table(tuple(layers), tuple(per_layer), ascii_only=not console.is_terminal))
@@ -117,17 +112,13 @@ def tui(
     """
     from regtui.tui.launch import launch
 
-    try:
-        code = launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                      exit_delay=exit_delay, threads=threads, speed=speed_option(speed))
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    raise typer.Exit(code)
+    raise typer.Exit(launch(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
+                            exit_delay=exit_delay, threads=threads, speed=speed_option(speed)))
 
 
 @app.command(short_help="Open saved run folders in the app and replay them.")
 def show(
-    folders: Annotated[list[Path], typer.Argument(help="Run folders, or session folders holding them "
+    folders: Annotated[list[str], typer.Argument(help="Run folders, or session folders holding them "
                                                        "(from regtui run or the app's w).")],
     speed: Annotated[str, typer.Option(help=SPEED_HELP)] = "1",
     exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
@@ -140,15 +131,11 @@ def show(
     from regtui.experiments.saved import load_runs
 
     pace = speed_option(speed)
-    try:
-        results = load_runs(folders)
-        from regtui.tui.launch import launch
+    results = load_runs(folders)
+    from regtui.tui.launch import launch
 
-        code = launch(preset=None, autostart=False, exit_when_done=exit_when_done, speed=pace,
-                      saved=results)
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    raise typer.Exit(code)
+    raise typer.Exit(launch(preset=None, autostart=False, exit_when_done=exit_when_done, speed=pace,
+                            saved=results))
 
 
 def main() -> None:

@@ -3,22 +3,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from regtui.cli.exits import fail
 from regtui.engine.config import FIELDS, ConfigError, check_value
+from regtui.experiments.presets import MAX_RUNS as MAX_RUNS  # the default of --max-runs
 
 ThreadsOption = Annotated[int | None, typer.Option(
     help="CPU threads for torch (default: the cores idle at start, at least 1; see README, Speed).",
     min=1, max=1024)]
-OutOption = Annotated[Path, typer.Option(help="Folder that receives the run folders.")]
+OutOption = Annotated[str, typer.Option(help="Folder that receives the run folders.")]
+CacheOption = Annotated[str | None, typer.Option(
+    "--cache-dir", help="Data cache folder (default: $REGTUI_CACHE_DIR, else the user cache).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout "
                                                          "(progress goes to stderr).")]
 PlotOption = Annotated[bool | None, typer.Option("--plot/--no-plot",
                                                  help="Charts at the end (default: on a terminal).")]
+MaxRunsOption = Annotated[int, typer.Option(
+    help=f"Refuse to start more runs than this (runs x grid points x seeds); counted before "
+         f"anything is built, so a typo in a grid cannot start millions. Default {MAX_RUNS:,}.",
+    min=1)]
 StackOption = Annotated[bool, typer.Option(
     "--stack", help="Opt-in speed path for seeds on a GPU: runs that differ only by seed, labels "
                     "or inputs train as one stacked model (weights stacked along a leading "

@@ -6,14 +6,16 @@ options, then hand the preset to the headless session runner.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from regtui.cli.exits import fail, guarded, os_error_text
+from regtui.cli.exits import guarded
 from regtui.cli.options import (
+    MAX_RUNS,
+    CacheOption,
     JsonOption,
+    MaxRunsOption,
     OutOption,
     PlotOption,
     StackOption,
@@ -22,7 +24,7 @@ from regtui.cli.options import (
     setting_help,
 )
 from regtui.engine.config import FIELDS
-from regtui.system.errors import EXIT_FAILED, RegtuiError
+from regtui.system.folder_names import given_folder
 
 # RunConfig settings with no `regtui run` option, on purpose. Every other setting has an
 # option below whose help is the setting's own description (test_cli checks both).
@@ -74,12 +76,12 @@ def run(
                                                                "2021,1,2."))] = None,
     repeats: Annotated[int | None, typer.Option(help=setting_help("repeats"))] = None,
     threads: ThreadsOption = None,
-    cache_dir: Annotated[Path | None, typer.Option(help="Data cache folder (default: "
-                                                        "$REGTUI_CACHE_DIR or the user cache).")] = None,
-    out: OutOption = Path("runs"),
+    cache_dir: CacheOption = None,
+    out: OutOption = "runs",
     json_out: JsonOption = False,
     plot: PlotOption = None,
     stack: StackOption = False,
+    max_runs: MaxRunsOption = MAX_RUNS,
 ) -> None:
     """Train a preset headless: progress, a summary table, charts and a run folder per run.
 
@@ -91,13 +93,13 @@ def run(
     raise typer.Exit(guarded(lambda guard: _run(
         ctx, preset, guard, cache_dir=cache_dir, patience=patience, early_stopping=early_stopping,
         threads=threads, out=out, json_out=json_out, plot=plot, seeds=seeds, repeats=repeats,
-        stack=stack)))
+        stack=stack, max_runs=max_runs)))
 
 
-def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
-         patience: int | None, early_stopping: bool | None, threads: int | None, out: Path,
+def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
+         patience: int | None, early_stopping: bool | None, threads: int | None, out: str,
          json_out: bool, plot: bool | None, seeds: str | None, repeats: int | None,
-         stack: bool) -> int:
+         stack: bool, max_runs: int) -> int:
     """The body of `run`: overrides, preset, session; returns the exit code."""
     from regtui.experiments.presets import load_preset
     from regtui.headless.session import run_session
@@ -109,24 +111,16 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: Path | None,
 
         from regtui.data.cache import ENV_VAR
 
-        os.environ[ENV_VAR] = str(cache_dir)
+        os.environ[ENV_VAR] = str(given_folder(cache_dir, "--cache-dir"))
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
-    try:
-        overrides.update(seed_overrides(seeds, repeats))
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
+    overrides.update(seed_overrides(seeds, repeats))
     from regtui.system.threads import set_threads
 
     set_threads(threads)
-    try:
-        loaded = load_preset(preset, overrides)
-        return run_session(loaded, out, json_out, plot, guard,
-                           execute=_stacked() if stack else None)
-    except RegtuiError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    except OSError as exc:  # a file-system error not caught nearer: still name the path
-        raise fail(os_error_text(exc), EXIT_FAILED) from None
+    loaded = load_preset(preset, overrides, max_runs=max_runs)
+    return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard,
+                       execute=_stacked() if stack else None)
 
 
 def sweep(
@@ -141,10 +135,11 @@ def sweep(
              "RAY_ADDRESS, else a local one) or a cluster address. Needs: pip install 'regtui\\[ray]'."
     )] = None,
     threads: ThreadsOption = None,
-    out: OutOption = Path("runs"),
+    out: OutOption = "runs",
     json_out: JsonOption = False,
     plot: PlotOption = None,
     stack: StackOption = False,
+    max_runs: MaxRunsOption = MAX_RUNS,
 ) -> None:
     """Run a preset over a grid of settings (and seeds): one run folder per grid point and seed.
 
@@ -160,20 +155,16 @@ def sweep(
     def body(guard: Any) -> int:
         if ray is None:  # Ray tasks choose their own CPU share
             set_threads(threads)
-        try:
-            if stack and ray is not None:
-                raise ConfigError("command line: give --stack or --ray, not both")
-            loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid))
-            execute = _stacked() if stack else None
-            if ray is not None:
-                from regtui.engine.ray_exec import ray_executor
+        if stack and ray is not None:
+            raise ConfigError("command line: give --stack or --ray, not both")
+        loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid),
+                             max_runs=max_runs)
+        execute = _stacked() if stack else None
+        if ray is not None:
+            from regtui.engine.ray_exec import ray_executor
 
-                execute = ray_executor(ray)
-            return run_session(loaded, out, json_out, plot, guard, execute=execute)
-        except RegtuiError as exc:
-            raise fail(str(exc), exc.exit_code) from None
-        except OSError as exc:
-            raise fail(os_error_text(exc), EXIT_FAILED) from None
+            execute = ray_executor(ray)
+        return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard, execute=execute)
 
     raise typer.Exit(guarded(body))
 

@@ -8,6 +8,7 @@ that would land outside the target folder and symbolic links.
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import stat
 import urllib.error
@@ -36,23 +37,41 @@ class BadURL(RegtuiError, ValueError):
     exit_code = EXIT_USAGE
 
 
-def check_url(url: str) -> None:
-    """Raise BadURL unless `url` is an http(s) address with a host (and a valid port, if any)."""
+def check_url(url: str) -> str:
+    """`url` ready for urllib, or BadURL: an http(s) address with a valid host (and port).
+
+    Whitespace and control characters anywhere are refused (urllib would raise deep inside
+    http.client); a non-ASCII host is IDNA-encoded and other non-ASCII characters
+    percent-encoded, as a browser does.
+    """
+    example = "give a full URL such as https://example.org/afhq.zip"
+    bad = next((c for c in url if c.isspace() or ord(c) < 32 or ord(c) == 127), None)
+    if bad is not None:
+        raise BadURL(f"--url {shown(url)!r} contains a space or control character ({bad!r}); write "
+                     f"it as %{ord(bad):02X} or {example}")
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - parsing the port is what raises for "host:99999" or "host:x"
     except ValueError as exc:
-        raise BadURL(f"--url {shown(url)!r} is not a valid address ({exc}); give a full URL such "
-                     "as https://example.org/afhq.zip") from None
+        raise BadURL(f"--url {shown(url)!r} is not a valid address ({exc}); {example}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise BadURL(f"--url {shown(url)!r} is not an http:// or https:// address with a host; give "
-                     "a full URL such as https://example.org/afhq.zip (for an archive you already "
-                     "have, see 'To get it by hand' below)")
+        raise BadURL(f"--url {shown(url)!r} is not an http:// or https:// address with a host; "
+                     f"{example} (for an archive you already have, see 'To get it by hand' below)")
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise BadURL(f"--url {shown(url)!r}: {shown(parts.hostname)!r} is not a valid host name; "
+                     f"{example}") from None
+    user, at, _ = parts.netloc.rpartition("@")
+    netloc = (urllib.parse.quote(user, safe=":%") + at + (f"[{host}]" if ":" in host else host)
+              + (f":{parts.port}" if parts.port is not None else ""))
+    safe = "/%:@!$&'()*+,;=-._~?"
+    return urllib.parse.urlunsplit((parts.scheme, netloc,
+                                    *(urllib.parse.quote(p, safe=safe) for p in parts[2:])))
 
 
 def download(url: str, dest: Path, progress: Progress | None = None, timeout: float = 30.0) -> Path:
     """Fetch `url` into `dest` (resuming a previous .part if the server allows); return `dest`."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     have = part.stat().st_size if part.exists() else 0
     headers = {"User-Agent": "regtui"}
@@ -67,25 +86,27 @@ def download(url: str, dest: Path, progress: Progress | None = None, timeout: fl
         hint = "the file is not at that address; try a mirror with --url" if exc.code == 404 \
             else "the server refused or failed; try again later or use a mirror with --url"
         raise DownloadError(f"HTTP {exc.code} {exc.reason} for {url}: {hint}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        why = getattr(exc, "reason", exc)
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException, ValueError) as exc:
+        why = getattr(exc, "reason", exc)  # ValueError: a redirect to an address urllib refuses
         raise DownloadError(f"cannot reach {url} ({why}); no network here? Use --url with a "
                             "mirror, or download the file yourself (see the message below)") from None
     with response, _open_part(part, "ab" if have and response.status == 206 else "wb") as fh:
+        # the folder is made only now, so an address that fails leaves nothing behind
         have = have if fh.mode == "ab" else 0
         length = response.headers.get("Content-Length")
         total = have + int(length) if length is not None and length.isdigit() else None
         done = have
         while True:
             try:
-                chunk = response.read(CHUNK)
-            except (OSError, urllib.error.URLError, ConnectionError) as exc:
+                chunk = response.read1(CHUNK)  # what has arrived: a slow server still shows progress
+            except (OSError, urllib.error.URLError, http.client.HTTPException) as exc:
                 raise DownloadError(f"the transfer from {url} broke off after {done:,} bytes ({exc}); "
                                     "run the same command again to resume") from None
             if not chunk:
                 break
             try:
                 fh.write(chunk)
+                fh.flush()  # on disk as it arrives: a signal or a kill keeps it for the resume
             except OSError as exc:  # disk full, quota: the .part is kept for a resume
                 raise DownloadError(f"cannot write {shown(part)}: {reason(exc)}; free some space "
                                     "and run the same command again to resume") from None
@@ -100,8 +121,9 @@ def download(url: str, dest: Path, progress: Progress | None = None, timeout: fl
 
 
 def _open_part(part: Path, mode: str):
-    """Open the .part file, turning an OSError into a DownloadError that names it."""
+    """Make its folder and open the .part file; an OSError becomes a DownloadError naming it."""
     try:
+        part.parent.mkdir(parents=True, exist_ok=True)
         return open(part, mode)
     except OSError as exc:
         raise DownloadError(f"cannot write {shown(part)}: {reason(exc)}; set --cache-dir or "

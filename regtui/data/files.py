@@ -1,8 +1,7 @@
 """File-system care for the data layer: printable names and usable folders.
 
-File names are bytes on POSIX; Python hands undecodable ones over as surrogate escapes,
-which cannot be printed or encoded as UTF-8. `shown` makes any such text printable, and
-errors name the path and what to do rather than only the errno text.
+Errors name the path and what to do rather than only the errno text; `shown` and `reason`
+(regtui.system.errors) make paths printable and word the errno.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from regtui.system.errors import EXIT_USAGE, RegtuiError
+from regtui.system.errors import EXIT_USAGE, RegtuiError, reason, shown
 
 CACHE_FIX = "set --cache-dir or REGTUI_CACHE_DIR to a writable folder"
 
@@ -20,22 +19,6 @@ class FolderUnusable(RegtuiError, OSError):
     """A folder regtui must write to is a file, missing a parent, or not writable."""
 
     exit_code = EXIT_USAGE
-
-
-def shown(text: object) -> str:
-    """`text` (a path or a message) printable as UTF-8: undecodable bytes become \\xNN escapes."""
-    text = os.fspath(text) if isinstance(text, os.PathLike) else text
-    text = os.fsdecode(text) if isinstance(text, bytes) else str(text)
-    try:
-        raw = text.encode("utf-8", "surrogateescape")  # back to the bytes the file system holds
-    except UnicodeEncodeError:  # a lone surrogate that did not come from a file name
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def reason(exc: OSError) -> str:
-    """The errno text of an OSError without the path it repeats (we name the path ourselves)."""
-    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def writable_folder(folder: Path, what: str, fix: str = CACHE_FIX) -> Path:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from regtui.data.cache import cache_dir
 from regtui.data.download import DownloadError, Progress, check_url, download, extract_zip
@@ -54,26 +58,61 @@ def manual_hint(name: str, cache: str | Path | None = None) -> str:
 
 
 def fetch(name: str, url: str | None = None, cache: str | Path | None = None,
-          progress: Progress | None = None) -> Path:
+          progress: Progress | None = None, waiting: Callable[[str], object] | None = None) -> Path:
     """Download and extract data set `name` into the cache (no-op if present); return its folder.
 
     Bad input (an unknown name, a URL that is not http(s), a cache folder that is a file or
     not writable) raises a RegtuiError with exit code 2 before anything is fetched; a failed
     transfer, a bad archive or a disk error while writing raises DownloadError (exit code 1).
+    A second fetch of the same set into the same cache waits for the first (`waiting` is told
+    why), then finds the set there.
     """
     check_fetchable(name)
-    spec = DATASETS[name]
     if url is not None:
         if name == "cifar3":
             raise NotFetchable("--url is not used for cifar3: torchvision downloads CIFAR-10 from "
                                "its own address; drop --url")
-        check_url(url)
+        url = check_url(url)
     root = writable_folder(cache_dir(cache), "the data cache folder")
-    if name == "cifar3":
-        return _fetch_cifar(cache)
-    existing = local_path(name, cache=cache)
-    if existing is not None and url is None:
-        return existing
+    with one_fetch_at_a_time(root, name, waiting) as waited:
+        if name == "cifar3":
+            return _fetch_cifar(cache)
+        existing = local_path(name, cache=cache)
+        if existing is not None and (url is None or waited):  # waited: the other fetch got it
+            return existing
+        return _fetch_archive(name, url, root, progress)
+
+
+@contextlib.contextmanager
+def one_fetch_at_a_time(root: Path, name: str, waiting: Callable[[str], object] | None) -> Iterator[bool]:
+    """Hold `<cache>/.<name>.lock` while fetching; yield whether another fetch had to end first.
+
+    Two fetches of one set would share its .part and its extraction folder. The lock is the
+    OS's (flock), so a killed fetch never leaves it held.
+    """
+    lock = FileLock(root / f".{name}.lock")
+    waited = False
+    try:
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            waited = True
+            if waiting is not None:
+                waiting(f"another 'regtui data fetch {name}' is in progress in {shown(root)}; "
+                        "waiting for it to finish")
+            lock.acquire()
+    except OSError as exc:
+        raise DownloadError(f"cannot lock {shown(root / f'.{name}.lock')}: {reason(exc)}; "
+                            f"{CACHE_FIX}") from None
+    try:
+        yield waited
+    finally:
+        lock.release()
+
+
+def _fetch_archive(name: str, url: str | None, root: Path, progress: Progress | None) -> Path:
+    """Download (or resume) and extract a zip data set; the caller holds its lock."""
+    spec = DATASETS[name]
     archive = root / "downloads" / spec.archive.filename
     try:
         if not archive.exists():

@@ -23,12 +23,13 @@ from typing import Any, TextIO
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.runs import RunListener, StopRequest, run_all
 from regtui.experiments.aggregate import group_results, has_groups
-from regtui.experiments.presets import load_preset
+from regtui.experiments.presets import MAX_RUNS, load_preset
 from regtui.experiments.run_folders import SessionWriter, check_out_dir, metric_rows
 from regtui.experiments.saved import load_runs, run_folders
 from regtui.experiments.summary import summarize
 from regtui.experiments.sweep import grid_from_mapping
 from regtui.experiments.words import end_text, epoch_text, logged, start_text
+from regtui.system.folder_names import given_folder
 from regtui.system.signals import SignalGuard
 
 
@@ -149,12 +150,14 @@ def _groups(results: list[RunResult]) -> list[dict[str, Any]]:
 
 def run(preset: str | os.PathLike, *, out: str | os.PathLike | None = None, progress: bool = False,
         seeds: Sequence[int] | None = None, repeats: int | None = None,
-        grid: Mapping[str, Sequence[Any]] | None = None, **settings: Any) -> Session:
+        grid: Mapping[str, Sequence[Any]] | None = None, max_runs: int = MAX_RUNS,
+        **settings: Any) -> Session:
     """Train a preset (a bundled name such as "memorization", or a .toml path) and return its runs.
 
     `settings` override every run's settings, as `regtui run --epochs 50` does (any key of a
     preset file but name and group); `seeds=[2021, 1, 2]` or `repeats=3` repeat each run over
-    seeds; `grid={"lr": [1e-3, 5e-3]}` multiplies the runs as `regtui sweep` does. Nothing is
+    seeds; `grid={"lr": [1e-3, 5e-3]}` multiplies the runs as `regtui sweep` does (more than
+    `max_runs` runs in all is a ConfigError, as `--max-runs` is on the CLI). Nothing is
     written unless `out` names a folder for run folders (as `regtui run --out`); nothing is
     printed unless `progress=True` (plain lines on stderr). Bad settings raise ConfigError
     before anything trains. Ctrl-C (a notebook's interrupt) ends the run in progress after its
@@ -170,12 +173,13 @@ def run(preset: str | os.PathLike, *, out: str | os.PathLike | None = None, prog
     elif repeats is not None:
         overrides.update(repeats=repeats, seeds=())
     loaded = load_preset(os.fspath(preset), overrides,
-                         grid=grid_from_mapping(grid) if grid else ())
+                         grid=grid_from_mapping(grid) if grid else (), max_runs=max_runs)
     listeners: list[RunListener] = []
     writer = None
     if out is not None:
-        check_out_dir(Path(out))
-        writer = SessionWriter(Path(out), loaded.name, loaded.description)
+        root = given_folder(out, "out")
+        check_out_dir(root)
+        writer = SessionWriter(root, loaded.name, loaded.description)
         listeners.append(writer)
     if progress:
         listeners.append(_Lines(sys.stderr))
@@ -202,8 +206,8 @@ def load(*folders: str | os.PathLike) -> Session:
     are prefixed by their session. No weights are loaded (`final.pt`/`best.pt` stay on disk)."""
     if not folders:
         raise TypeError("load() needs at least one folder")
+    results = load_runs(folders)  # the runs of run_folders(folders), in that order (an empty
+    runs = [Run(r, f) for r, f in zip(results, run_folders(folders), strict=True)]  # name refused)
     paths = [Path(f) for f in folders]
-    results = load_runs(paths)  # the runs of run_folders(paths), in that order
-    runs = [Run(r, f) for r, f in zip(results, run_folders(paths), strict=True)]
     name = paths[0].name if len(paths) == 1 else "saved runs"
     return Session(name, runs, paths[0] if len(paths) == 1 else None, groups=_groups(results))

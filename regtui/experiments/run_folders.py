@@ -26,7 +26,7 @@ from regtui.engine.runs import RunListener
 from regtui.experiments.presets import config_to_toml
 from regtui.experiments.summary import strict_json, summarize
 from regtui.system.atomic import atomic_open, atomic_save, atomic_write_text
-from regtui.system.errors import EXIT_FAILED, RegtuiError
+from regtui.system.errors import EXIT_FAILED, RegtuiError, reason, shown
 
 RUNNING = "running"  # the `status` file's content from a run's start until it ends
 SYNC_EVERY_S = 1.0  # metrics rows reach the disk (fsync) at least this often while epochs come
@@ -39,10 +39,10 @@ class RunFolderError(RegtuiError):
 
 
 def folder_error(path: Path, exc: OSError) -> RunFolderError:
-    """A message naming the path, what went wrong and what to do about it."""
-    why = exc.strerror or str(exc)
-    return RunFolderError(f"cannot write {path}: {why}. Free some space or choose a writable "
-                          "folder with --out; epochs already written there are kept")
+    """A message naming the path, what went wrong and what to do about it (in words that hold
+    for `regtui run` and for the app's save alike)."""
+    return RunFolderError(f"cannot write {shown(path)}: {reason(exc)}. Free some space or choose a "
+                          "writable folder; epochs already written there are kept")
 
 
 def check_out_dir(root: Path) -> None:

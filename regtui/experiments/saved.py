@@ -8,16 +8,19 @@ at epoch 1 stand in for the initial ones.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
+import os
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from regtui.engine.config import ConfigError, RunConfig, from_mapping
+from regtui.engine.config import COUNT_MAX, ConfigError, RunConfig, from_mapping
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult
 from regtui.experiments.presets import load_preset
 from regtui.models.layers import LayerInfo, total_from_layers
-from regtui.system.errors import RegtuiError
+from regtui.system.errors import RegtuiError, reason, shown
 from regtui.system.folder_names import NAME_MAX_BYTES, folder_key, folder_name_problem
 
 METRICS = "metrics.csv"
@@ -28,12 +31,31 @@ class SavedRunError(RegtuiError):
     """A path that is not a readable run or session folder (exit code 2)."""
 
 
-def run_folders(paths: list[Path]) -> list[Path]:
+WANTED = "give a run folder (it holds metrics.csv) or a session folder holding run folders"
+
+
+def _kind(path: Path) -> str | None:
+    """"folder", "file" or None (nothing there); SavedRunError for a path that cannot be looked at."""
+    try:
+        return "folder" if path.is_dir() else "file" if path.exists() else None
+    except OSError as exc:  # a name too long, a folder that may not be searched
+        raise SavedRunError(f"{shown(path)}: {reason(exc)}; {WANTED}") from None
+
+
+def run_folders(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The run folders named: each path is a run folder or a session folder holding some."""
     found: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            raise SavedRunError(f"{path}: no such folder")
+    for name in paths:
+        if not os.fspath(name).strip():  # Path("") would be the current folder
+            raise SavedRunError(f"a folder name is empty; {WANTED} (. is the current folder)")
+        path = Path(name).expanduser()
+        kind = _kind(path)
+        if kind == "file":
+            inside = f"; this file is in the run folder {shown(path.parent)}" \
+                if path.name in (METRICS, "summary.json", "config.toml") else ""
+            raise SavedRunError(f"{shown(path)} is a file, not a folder; {WANTED}{inside}")
+        if kind is None:
+            raise SavedRunError(f"{shown(path)}: no such folder; {WANTED}")
         if (path / METRICS).is_file() or (path / "config.toml").is_file():
             found.append(path)
             continue
@@ -41,41 +63,83 @@ def run_folders(paths: list[Path]) -> list[Path]:
         inner = sorted((p for p in path.iterdir() if p.is_dir() and (p / METRICS).is_file()),
                        key=lambda p: ((p / METRICS).stat().st_mtime, p.name))
         if not inner:
-            raise SavedRunError(f"{path}: not a run folder (no {METRICS}) nor a session folder holding any")
+            raise SavedRunError(f"{shown(path)}: not a run folder (no {METRICS}) nor a session folder "
+                                "holding any")
         found.extend(inner)
     return found
 
 
 def load_run(folder: Path) -> RunResult:
-    """One run folder as a RunResult (no weights: final_state is empty)."""
+    """One run folder as a RunResult (no weights: final_state is empty).
+
+    What regtui writes, it reads: NaN and infinite numbers (a run that diverged) are kept as
+    such and the epochs holding them are named in a note; a last row cut short by a crash
+    (no newline at its end) is left out.
+    """
     summary = _summary(folder)
     cfg = _config(folder, summary)
     header, rows = _metrics(folder)
     norm_cols = [h for h in header if h.startswith("norm:")]
-    history = [_report(cfg, row, norm_cols, f"{folder / METRICS} line {i}") for i, row in enumerate(rows, 2)]
+    history = [_report(cfg, row, norm_cols, f"{shown(folder / METRICS)} line {i}")
+               for i, row in enumerate(rows, 2)]
+    _check_epochs(history, folder / METRICS)
     x_test, curves = _curves(folder)
     history = [replace(r, curve=curves[r.epoch]) if r.epoch in curves else r for r in history]
     by_epoch = {r.epoch: r for r in history}
     history = [replace(r, best_val_acc=by_epoch[r.best_epoch].val_acc) if r.best_epoch in by_epoch
                else replace(r, best_epoch=None) for r in history]
+    try:
+        return _result(folder, cfg, summary, norm_cols, history, x_test)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a summary of another shape
+        raise SavedRunError(f"{shown(folder / 'summary.json')}: not a regtui run summary "
+                            f"({type(exc).__name__}: {exc})") from None
+
+
+def _result(folder: Path, cfg: RunConfig, summary: dict | None, norm_cols: list[str],
+            history: list[EpochReport], x_test: tuple[float, ...] | None) -> RunResult:
+    """The RunResult of a folder from its parts; a summary of another shape raises from here."""
     if summary and len(summary.get("norms", {}).get("layers", [])) == len(norm_cols):
         layers_doc = summary["norms"]["layers"]
-        layers = tuple(LayerInfo(d["name"], tuple(d["shape"]), int(d["params"])) for d in layers_doc)
+        layers = tuple(LayerInfo(str(d["name"]), tuple(int(n) for n in d["shape"]), int(d["params"]))
+                       for d in layers_doc)
         initial = tuple(float(d["norm_before"]) for d in layers_doc)
     else:  # unfinished run: names from the CSV header, epoch 1's norms for the start
         layers = tuple(LayerInfo(h[5:], (), 0) for h in norm_cols)
         initial = history[0].layer_norms if history else (0.0,) * len(layers)
+    notes = _non_finite_note(history)
     info = RunInfo(config=cfg, device=str(summary.get("device", "")) if summary else "saved",
                    layers=layers, initial_norms=initial, initial_total=total_from_layers(initial),
                    data_source=str(summary.get("data_source", "")) if summary else str(folder),
-                   x_test=x_test)
+                   x_test=x_test, notes=(f"{cfg.name}: {notes}",) if notes else ())
     reason = str(summary.get("stop_reason", "finished")) if summary else "interrupted"
+    wall = float(summary.get("wall_time_s") or 0.0) if summary else 0.0
     return RunResult(info=info, history=history, stop_reason=reason if reason in STOP_REASONS else "stopped",
-                     wall_time=float(summary.get("wall_time_s", 0.0)) if summary else 0.0, final_state={},
-                     restored_best=bool(summary.get("restored_best", False)) if summary else False)
+                     wall_time=wall if math.isfinite(wall) else 0.0, final_state={},
+                     restored_best=summary.get("restored_best") is True if summary else False)
 
 
-def load_runs(paths: list[Path]) -> list[RunResult]:
+def _non_finite_note(history: list[EpochReport]) -> str:
+    """'epochs 3-5 hold NaN or infinite numbers ...' for a run that diverged; '' otherwise."""
+    bad = [r.epoch for r in history
+           if not all(math.isfinite(v) for v in (r.train_loss, r.val_loss, r.total_norm, *r.layer_norms,
+                                                 *(a for a in (r.train_acc, r.val_acc) if a is not None)))]
+    if not bad:
+        return ""
+    where = f"epoch {bad[0]}" if len(bad) == 1 else f"epochs {bad[0]}-{bad[-1]}" \
+        if bad == list(range(bad[0], bad[-1] + 1)) else f"{len(bad)} epochs from {bad[0]}"
+    verb = "holds" if len(bad) == 1 else "hold"
+    return f"{where} {verb} NaN or infinite numbers (the run diverged); the charts leave them out"
+
+
+def _check_epochs(history: list[EpochReport], path: Path) -> None:
+    """Epochs must be 1, 2, 3 ... as regtui writes them (the charts and tables index by them)."""
+    for i, report in enumerate(history, 1):
+        if report.epoch != i:
+            raise SavedRunError(f"{shown(path)} line {i + 1}: epoch {report.epoch} where epoch {i} "
+                                "belongs; a regtui metrics file counts its epochs 1, 2, 3 ...")
+
+
+def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunResult]:
     """Every run under `paths`, in order; run names made unique across sessions."""
     results, seen = [], set()
     for folder in run_folders(paths):
@@ -128,9 +192,12 @@ def _summary(folder: Path) -> dict | None:
         return None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SavedRunError(f"{path}: not readable JSON: {exc}") from None
-    return doc if isinstance(doc, dict) else None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise SavedRunError(f"{shown(path)}: not readable JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise SavedRunError(f"{shown(path)}: not a regtui run summary (it holds a JSON "
+                            f"{type(doc).__name__}, not an object)")
+    return doc
 
 
 def _config(folder: Path, summary: dict | None) -> RunConfig:
@@ -147,17 +214,22 @@ def _config(folder: Path, summary: dict | None) -> RunConfig:
 def _metrics(folder: Path) -> tuple[list[str], list[dict[str, str]]]:
     path = folder / METRICS
     try:
+        if path.exists() and not path.is_file():  # a FIFO or /dev/zero would be read forever
+            raise SavedRunError(f"{shown(path)}: not a regular file; a run folder's {METRICS} is one")
         with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            rows = list(reader)
-            header = list(reader.fieldnames or [])
+            text = fh.read()
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
     except FileNotFoundError:
-        raise SavedRunError(f"{folder}: not a run folder (no {METRICS})") from None
+        raise SavedRunError(f"{shown(folder)}: not a run folder (no {METRICS})") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SavedRunError(f"{path}: cannot read: {exc}") from None
+        raise SavedRunError(f"{shown(path)}: cannot read: {exc}") from None
+    if rows and not text.endswith("\n"):
+        rows.pop()  # a row a crash cut short: every row regtui writes ends with its newline
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise SavedRunError(f"{path}: not a regtui metrics file (missing column {missing[0]!r})")
+        raise SavedRunError(f"{shown(path)}: not a regtui metrics file (missing column {missing[0]!r})")
     return header, rows
 
 
@@ -166,10 +238,20 @@ def _number(row: dict[str, str], key: str, where: str) -> float | None:
     if value in (None, ""):
         return None
     try:
-        number = float(value)
+        return float(value)  # NaN and inf included: a diverged run writes them
     except ValueError:
-        raise SavedRunError(f"{where}: {key} is {value!r}, not a number") from None
-    return number if math.isfinite(number) or "loss" in key else None
+        raise SavedRunError(f"{where}: {key} is {shown(value)[:40]!r}, not a number") from None
+
+
+def _whole(row: dict[str, str], key: str, where: str) -> int | None:
+    """An epoch number: a whole number from 1 to COUNT_MAX, or None for an empty cell."""
+    number = _number(row, key, where)
+    if number is None:
+        return None
+    if not (number.is_integer() and 1 <= number <= COUNT_MAX):
+        raise SavedRunError(f"{where}: {key} is {row[key][:40]!r}, not an epoch number (1 to "
+                            f"{COUNT_MAX:,})")
+    return int(number)
 
 
 def _report(cfg: RunConfig, row: dict[str, str], norm_cols: list[str], where: str) -> EpochReport:
@@ -182,10 +264,13 @@ def _report(cfg: RunConfig, row: dict[str, str], norm_cols: list[str], where: st
             raise SavedRunError(f"{where}: {key} is missing")
         return value
 
-    best = num("best_epoch")
-    return EpochReport(run=cfg.name, epoch=int(need("epoch")), epochs=cfg.epochs,
+    epoch = _whole(row, "epoch", where)
+    if epoch is None:
+        raise SavedRunError(f"{where}: epoch is missing")
+    best = _whole(row, "best_epoch", where)
+    return EpochReport(run=cfg.name, epoch=epoch, epochs=cfg.epochs,
                        train_loss=need("train_loss"), val_loss=need("val_loss"),
                        layer_norms=tuple(need(c) for c in norm_cols),
                        total_norm=need("total_norm"), elapsed=num("elapsed_s") or 0.0,
                        train_acc=num("train_acc"), val_acc=num("val_acc"),
-                       best_epoch=int(best) if best is not None else None, best_val_acc=None)
+                       best_epoch=best, best_val_acc=None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from regtui.engine.config import ConfigError, RunConfig, check_value
+from regtui.engine.config import SEED_MAX, ConfigError, RunConfig, check_value
 
 SEEDS_TEXT_RULE = "distinct comma-separated seeds such as 2021,1,2, or xN for N seeds from Seed (x3)"
 
@@ -44,6 +44,11 @@ def expand_seeds(configs: Iterable[RunConfig]) -> tuple[RunConfig, ...]:
         if not is_repeated(cfg):
             out.append(cfg)
             continue
+        last = cfg.seed + cfg.repeats - 1
+        if not cfg.seeds and last > SEED_MAX:  # seed, seed+1, ...: the repeats push past the top
+            raise ConfigError(f"run {cfg.name!r}: seed {cfg.seed} with repeats {cfg.repeats} needs the "
+                              f"seeds {cfg.seed}..{last}, past the largest seed {SEED_MAX}; use a seed "
+                              f"of at most {SEED_MAX - cfg.repeats + 1}, fewer repeats, or a seeds list")
         group = cfg.group or cfg.name
         for seed in member_seeds(cfg):
             out.append(cfg.replace(name=member_name(cfg.name, seed), group=group, seed=seed,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from rich.progress import (
 
 from regtui.engine import EpochReport, RunInfo, RunResult
 from regtui.experiments.words import end_text, epoch_text, logged, metrics_text, start_text
+from regtui.headless.console import silence
 
 REFRESH_S = 0.1  # at most 10 progress updates a second, however fast epochs come
 
@@ -86,19 +86,6 @@ class TtyPrinter(LogPrinter):
                                  total=result.last.epoch, metrics=metrics_text(result.last))
         self.progress.console.print(end_text(result), markup=False, highlight=False)
         self.progress.console.print(f"[dim]saved to {folder}[/]")
-
-
-def silence(stream: object) -> None:
-    """Point `stream`'s file descriptor at /dev/null, as Python's SIGPIPE recipe does.
-
-    After a reader closes the pipe (`regtui run quick | head -3`), anything still buffered, and
-    Python's own flush at exit, then go nowhere instead of raising BrokenPipeError again.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, stream.fileno())  # type: ignore[attr-defined]
-    finally:
-        os.close(devnull)
 
 
 class PipeSafe:

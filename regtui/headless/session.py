@@ -23,21 +23,13 @@ from regtui.experiments.presets import Preset
 from regtui.experiments.run_folders import check_out_dir
 from regtui.experiments.summary import strict_json, summarize
 from regtui.headless.charts import accuracy_chart, noisy_label_chart, toy_charts
+from regtui.headless.console import PipeConsole, silence
 from regtui.headless.groups import group_summaries, report_groups
-from regtui.headless.printers import LogPrinter, PipeSafe, TtyPrinter, silence
+from regtui.headless.printers import LogPrinter, PipeSafe, TtyPrinter
 from regtui.headless.runner import Executor, Outcome, run_preset
 from regtui.headless.tables import end_label, layer_table, summary_table
 from regtui.system.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PIPE
 from regtui.system.signals import SignalGuard, signal_label
-
-
-class _Console(Console):
-    """rich's Console, except that a closed pipe is left to regtui: rich would exit(1) at once,
-    from inside the run loop, before the run folder is finished."""
-
-    def on_broken_pipe(self) -> None:
-        self.quiet = True  # nothing more is written; PipeSafe silences the descriptor
-        raise BrokenPipeError
 
 
 def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None,
@@ -49,10 +41,10 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
     """
     check_out_dir(out_root)  # an unusable --out is bad input: exit 2 before any training
     # With --json, stdout carries only the JSON document; people read stderr.
-    console = _Console(stderr=as_json, highlight=False)
+    console = PipeConsole(stderr=as_json, highlight=False)
     tty = console.is_terminal
     if not tty:  # a log file has no width; rich's default of 80 columns would squeeze the tables
-        console = _Console(stderr=as_json, highlight=False, width=120)
+        console = PipeConsole(stderr=as_json, highlight=False, width=120)
     stop = StopRequest()
     if guard is not None:
         guard.attach(stop)
@@ -80,7 +72,7 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
         shown.say(f"Interrupted{by}: {where}")
         return EXIT_INTERRUPTED
     if outcome.error:
-        Console(stderr=True, highlight=False).print(
+        PipeConsole(stderr=True).print(
             f"Error: {outcome.error}. Completed epochs are saved in {outcome.session_dir}",
             markup=False, soft_wrap=True)
         return EXIT_FAILED

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterable
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from regtui.system.errors import RegtuiError
 
 # File systems allow 255 bytes per name; leave room for suffixes regtui adds to a name
 # ("-2" for a repeated run name, "tui-" and "-YYYYmmdd-HHMMSS-N" for a session folder).
@@ -47,3 +50,11 @@ def first_collision(names: Iterable[str]) -> tuple[int, int] | None:
             return seen[key], j
         seen[key] = j
     return None
+
+
+def given_folder(text: str | os.PathLike[str], what: str) -> Path:
+    """A folder the user named (`what`, e.g. "--out"), as a Path; RegtuiError (exit 2) for an
+    empty name, which Path would silently take for the current folder."""
+    if not os.fspath(text).strip():
+        raise RegtuiError(f"{what} is empty; give a folder name (use . for the current folder)")
+    return Path(text).expanduser()

@@ -25,6 +25,7 @@ from textual.worker import Worker
 from regtui.engine import RunResult
 from regtui.engine.config import ConfigError
 from regtui.experiments.presets import Preset, load_preset, preset_paths
+from regtui.system.errors import EXPECTED
 from regtui.tui.app_frame import MIN_SIZE
 from regtui.tui.app_start import StartApp
 from regtui.tui.form import runs_text
@@ -150,8 +151,8 @@ class RegtuiApp(StartApp):
             return
         try:
             preset = load_preset(event.key)
-        except ConfigError as exc:
-            self.notify(str(exc), severity="error", timeout=8, markup=False)
+        except EXPECTED as exc:
+            self.report_error(exc, "Cannot open that experiment")
             return
         self.preset_key = event.key
         self._show_preset(preset)

@@ -14,13 +14,15 @@ from pathlib import Path
 from textual import work
 from textual.worker import Worker, get_current_worker
 
-from regtui.engine.config import ConfigError, RunConfig, from_mapping
+from regtui.engine.config import RunConfig, from_mapping
 from regtui.experiments.seeds import base_runs, expand_seeds, member_seeds
+from regtui.system.errors import EXPECTED, RegtuiError, error_message
 from regtui.tui.app_frame import NARROW
 from regtui.tui.app_playback import PlaybackApp
 from regtui.tui.form import names_for_all, plan, runs_text
 from regtui.tui.training import train_runs
 from regtui.tui.widgets.confirm import ConfirmScreen
+from regtui.tui.widgets.folder_prompt import FolderScreen
 from regtui.tui.widgets.settings import SettingsPane
 
 ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
@@ -71,10 +73,11 @@ class StartApp(PlaybackApp):
             return
         try:
             cfg = self.query_one(SettingsPane).run_config(self._taken())
-        except ConfigError as exc:
-            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
+            members = list(expand_seeds([cfg]))  # seed + repeats can pass the largest seed
+        except EXPECTED as exc:
+            self.report_error(exc, "Invalid setting")
             return
-        self._launch(list(expand_seeds([cfg])), f"Training {cfg.name}{seeds_words(cfg)}: {plan(cfg)} ...")
+        self._launch(members, f"Training {cfg.name}{seeds_words(cfg)}: {plan(cfg)} ...")
 
     def action_start_all(self) -> None:
         """Every run of the preset, each with its own labels, and the pane's common settings.
@@ -84,21 +87,18 @@ class StartApp(PlaybackApp):
         """
         if self._wait_for_engine("start_all"):
             return
-        try:
-            common = self.query_one(SettingsPane).common_settings()
-        except ConfigError as exc:
-            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
-            return
         bases = base_runs(self.preset.runs)
         names = names_for_all([c.name for c in bases], self._taken())
         try:
+            common = self.query_one(SettingsPane).common_settings()
             configs = [from_mapping({**c.as_dict(), **common, "name": n}, where="settings")
                        for c, n in zip(bases, names, strict=True)]
-        except ConfigError as exc:
-            self.notify(str(exc), title="Invalid setting", severity="error", timeout=8, markup=False)
+            members = list(expand_seeds(configs))
+        except EXPECTED as exc:
+            self.report_error(exc, "Invalid setting")
             return
-        self._launch(list(expand_seeds(configs)),
-                     f"Running all: {', '.join(names)}{seeds_words(configs[0])} · {plan(configs[0])} ...")
+        self._launch(members, f"Running all: {', '.join(names)}{seeds_words(configs[0])} · "
+                              f"{plan(configs[0])} ...")
 
     def _launch(self, configs: list[RunConfig], message: str) -> None:
         # The toy fit is an animation here: a snapshot every 50 steps, not the preset's 500.
@@ -147,20 +147,42 @@ class StartApp(PlaybackApp):
         self._redraw_all()
         self._state_changed()
 
+    def report_error(self, exc: RegtuiError | OSError, title: str) -> str:
+        """The one place the app turns an expected error into words for the user (a
+        notification); the CLI's regtui.cli.exits does the same for commands. Returns them."""
+        message, _ = error_message(exc)
+        self.notify(message, title=title, severity="error", timeout=8, markup=False)
+        return message
+
     def action_save(self) -> None:
+        """Save the finished runs under the app's folder (./runs); if that fails, ask for another."""
+        self._save_to(self.out_dir)
+
+    def _save_to(self, root: Path) -> None:
         from regtui.experiments.run_folders import new_session_dir, write_run
 
         done = [r.result for r in self.runs if r.result is not None]
         try:
-            folder = new_session_dir(self.out_dir, f"tui-{self.preset.name}")
+            folder = new_session_dir(root, f"tui-{self.preset.name}")
             for result in done:
                 write_run(folder, result, self.preset.description)
-        except OSError as exc:
-            self.notify(f"Could not save: {exc}", severity="error", timeout=8, markup=False)
+        except EXPECTED as exc:  # RunFolderError (a RegtuiError) or an OSError: the runs stay
+            problem = self.report_error(exc, "Could not save")
+            self.message_line = f"Not saved ({problem}); the runs are kept in this session."
+            self._refresh_status()
+            self.push_screen(FolderScreen(problem, str(root)), self._folder_chosen)
             return
+        self.out_dir = root  # the next w saves there too
         self.message_line = f"Saved {runs_text(len(done))} to {folder}"
         self.notify(self.message_line, markup=False)
         self._refresh_status()
+
+    def _folder_chosen(self, folder: str | None) -> None:
+        if folder:
+            self._save_to(Path(folder).expanduser())
+        else:
+            self.message_line = "Not saved; the runs are kept in this session (w saves)."
+            self._refresh_status()
 
     async def action_quit(self) -> None:
         """Quit at once when idle; while training, ask first (q and ctrl+q alike)."""

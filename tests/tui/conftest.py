@@ -32,9 +32,13 @@ def small_preset(tmp_path):
     return str(path)
 
 
+WAIT_AT_LEAST_S = 120.0  # a failure bound only: a loaded machine is slower, never wrong
+
+
 async def wait_until(predicate, timeout: float = 60.0, step: float = 0.05) -> None:
-    """Let the app run until `predicate()` holds (fail after `timeout` seconds)."""
-    deadline = time.monotonic() + timeout
+    """Let the app run until `predicate()` holds (fail after `timeout` seconds, and never
+    before WAIT_AT_LEAST_S: waiting longer cannot make a correct app fail, giving up early can)."""
+    deadline = time.monotonic() + max(timeout, WAIT_AT_LEAST_S)
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting for the app")
@@ -43,7 +47,7 @@ async def wait_until(predicate, timeout: float = 60.0, step: float = 0.05) -> No
 
 async def wait_for_training(app, timeout: float = 60.0) -> None:
     """Wait until the app has started training and the worker has finished."""
-    await wait_until(lambda: app.runs and not app.training and
+    await wait_until(lambda: app.runs and not app.busy and  # busy: also the pacer still playing
                      all(r.result is not None for r in app.runs), timeout)
 
 

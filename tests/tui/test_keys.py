@@ -2,7 +2,7 @@
 visible control, destructive keys ask, a key that cannot act says why, the palette lists
 every command. Training is a fixed stream of reports (fake_training), not a real run."""
 
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Label, Select, Switch
 
 from regtui.tui.app import RegtuiApp
@@ -129,7 +129,8 @@ async def test_the_command_palette_lists_every_command(small_preset, fake_traini
         await pilot.press("escape", "ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Run all")
-        await pilot.pause(0.3)
+        found = app.screen.query_one(CommandList)
+        await wait_until(lambda: found.highlighted is not None)  # the palette's search has answered
         await pilot.press("enter")
         await wait_for_training(app)
         assert len(app.runs) == 2
@@ -178,7 +179,8 @@ async def test_the_early_stop_switch_says_on_or_off(small_preset):
         await pilot.press("space")
         assert str(state.content) == "[ on]"
         app.query_one("#preset", Select).value = "early-stopping"  # loaded, not typed
-        await pilot.pause(0.3)
+        await wait_until(lambda: app.preset.name == "early-stopping")
+        await pilot.pause()
         assert str(state.content) == "[ on]"
 
 

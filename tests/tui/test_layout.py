@@ -14,14 +14,12 @@ from tests.tui.fake_training import LAYERS, FakeTraining, report
 async def test_too_small_says_so_and_comes_back(small_preset):
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause()
-        assert app.screen.has_class("-too-small")
+        await wait_until(lambda: app.screen.has_class("-too-small"))
         assert "terminal too small (needs 80x24)" in visible_text(app.query_one("#too-small"))
         assert not app.query_one("#body").display or app.query_one("#body").region.height == 0
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
-        assert not app.screen.has_class("-too-small")
-        assert app.query_one("#charts").region.height >= 12  # the table gave its rows
+        await wait_until(lambda: not app.screen.has_class("-too-small")
+                         and app.query_one("#charts").region.height >= 12)  # the table gave its rows
 
 
 async def test_short_terminal_keeps_the_total_row_and_tall_shows_all(small_preset, fake_training):

@@ -42,8 +42,7 @@ def test_speed_option_parses_multipliers_and_full():
 async def test_show_replays_at_the_chosen_pace_and_speed_keys_change_it():
     app = RegtuiApp(saved=[fake_result("true", 40), fake_result("random", 40, random_labels=True)], speed=0.5)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(1.0)
-        assert app.runs and 0 < len(app.runs[0].epochs) < 40  # mid-way: the curves grow
+        await wait_until(lambda: app.runs and 0 < len(app.runs[0].epochs) < 40)  # mid-way: they grow
         assert app.speed_text() == "x0.5" and "speed x0.5" in visible_text(app.query_one(Legend))
         for _ in range(10):
             await pilot.press("plus")
@@ -51,9 +50,10 @@ async def test_show_replays_at_the_chosen_pace_and_speed_keys_change_it():
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
         await pilot.press("minus")
         assert app.speed_text() == "x8"
+        await pilot.press(*["minus"] * 5)  # x0.25: the replay's first run takes 16 s, so ...
         await pilot.press("r")  # replay from epoch 1
-        await pilot.pause(0.05)
-        assert len(app.runs) <= 1 and (not app.runs or len(app.runs[0].epochs) < 40)
+        assert len(app.runs) <= 1 and (not app.runs or len(app.runs[0].epochs) < 40)  # ... it is mid-way
+        await pilot.press(*["plus"] * 6)
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
 
 

@@ -36,12 +36,15 @@ class Server:
     """A threaded HTTP server on 127.0.0.1 serving byte strings by path, with Range support.
 
     `cut_once` paths send their headers for the whole file but only half of the bytes the
-    first time, then close the connection, like a transfer that breaks off.
+    first time, then close the connection, like a transfer that breaks off. `hold` paths send
+    half of their bytes, then wait for `release` before sending the rest: a slow transfer.
     """
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.cut_once: set[str] = set()
+        self.hold: set[str] = set()
+        self.release = threading.Event()
         self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
         server = self
 
@@ -68,7 +71,15 @@ class Server:
                     self.wfile.flush()
                     self.close_connection = True
                     return
-                self.wfile.write(body)
+                if self.path in server.hold:
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    server.release.wait(120)
+                    body = body[len(body) // 2:]
+                try:
+                    self.wfile.write(body)
+                except OSError:  # the client went away (a test killed it)
+                    self.close_connection = True
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -82,6 +93,7 @@ class Server:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

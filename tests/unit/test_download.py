@@ -1,8 +1,13 @@
 """Downloads and archives against a local HTTP server: happy path, cut-off, corrupt, unsafe, 404."""
 
+import signal
 import socket
 import stat
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +16,7 @@ from regtui.cli.main import app
 from regtui.data.download import DownloadError, check_zip
 from regtui.data.remote import fetch, local_path
 from tests.unit.datahelpers import Server, make_image_folder, make_zip
+from tests.unit.realrun import default_sigint
 
 
 @pytest.fixture
@@ -178,7 +184,10 @@ def test_cifar_without_network_or_data_is_explained(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("url", ["notaurl", "ftp://x/afhq.zip", "http://[::1", "file:///etc/passwd",
-                                 "http://", "https://host:99999/a.zip", "javascript:alert(1)"])
+                                 "http://", "https://host:99999/a.zip", "javascript:alert(1)",
+                                 "http://exa mple.com/x", "http://example.com/a\tb", "http://x/\x00",
+                                 "http://user:pa ss@example.com/x", "http://a..b/x",
+                                 "http://" + "a" * 300 + "/x", " https://example.com/x"])
 def test_cli_fetch_refuses_a_malformed_url_with_exit_2(tmp_path, url):
     result = CliRunner().invoke(app, ["data", "fetch", "afhq", "--url", url,
                                       "--cache-dir", str(tmp_path / "cache")])
@@ -237,3 +246,72 @@ def test_a_disk_error_during_the_transfer_names_the_file_and_exits_1(server, afh
                                       "--cache-dir", str(tmp_path / "cache")])
     assert result.exit_code == 1, result.output
     assert "afhq.zip.part: No space left on device" in result.output and "Traceback" not in result.output
+
+
+def test_a_non_ascii_address_is_encoded_as_a_browser_would(server, afhq_zip, tmp_path):
+    server.files["/f%C3%BCr%20dich.zip"] = afhq_zip
+    path = fetch("afhq", url=f"{server.base}/für%20dich.zip", cache=tmp_path / "cache")
+    assert path.is_dir() and server.requests == [("/f%C3%BCr%20dich.zip", None)]
+
+
+def fetch_process(url: str, cache: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "regtui", "data", "fetch", "afhq", "--url", url,
+                             "--cache-dir", str(cache)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+
+
+def wait_for_bytes(part: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not (part.exists() and part.stat().st_size > 0):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_during_fetch_keeps_the_part_exits_130_and_the_next_fetch_resumes(
+        server, afhq_zip, tmp_path, name):
+    server.files["/afhq.zip"] = afhq_zip
+    server.hold.add("/afhq.zip")  # half arrives, then the transfer waits
+    cache = tmp_path / "cache"
+    part = cache / "downloads" / "afhq.zip.part"
+    proc = fetch_process(f"{server.base}/afhq.zip", cache)
+    try:
+        wait_for_bytes(part, proc)
+        proc.send_signal(getattr(signal, name))
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    label = "Ctrl-C (SIGINT)" if name == "SIGINT" else name
+    assert f"Interrupted by {label}" in err and "run the same command again" in err
+    assert "Traceback" not in err
+    assert part.stat().st_size == len(afhq_zip) // 2  # what arrived is kept for the resume
+    server.hold.clear()
+    assert fetch("afhq", url=f"{server.base}/afhq.zip", cache=cache).is_dir()
+    assert server.requests[-1][1] == f"bytes={len(afhq_zip) // 2}-"
+
+
+def test_two_fetches_of_one_set_at_once_share_nothing_and_both_end_well(server, afhq_zip, tmp_path):
+    server.files["/afhq.zip"] = afhq_zip
+    server.hold.add("/afhq.zip")
+    cache = tmp_path / "cache"
+    first = fetch_process(f"{server.base}/afhq.zip", cache)
+    second = None
+    try:
+        wait_for_bytes(cache / "downloads" / "afhq.zip.part", first)
+        second = fetch_process(f"{server.base}/afhq.zip", cache)
+        waiting = second.stderr.readline()  # it says so, then waits for the first
+        assert "another 'regtui data fetch afhq' is in progress" in waiting
+        assert second.poll() is None and len(server.requests) == 1
+        server.release.set()
+        assert first.wait(timeout=120) == 0, first.communicate()
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0, err
+        assert "ready in" in out
+    finally:
+        first.kill()
+        if second is not None:
+            second.kill()
+    assert len(server.requests) == 1  # the second found the set there and fetched nothing
+    assert sorted(p.name for p in (cache / "afhq" / "afhq" / "train").iterdir()) == ["cat", "dog", "wild"]
+    assert not list((cache / "downloads").iterdir())

@@ -145,7 +145,7 @@ def clip(run_xs: list[int], ys: list[float], lo: int) -> tuple[list[int], list[f
 
 def log_axis(chart: Chart, series: list[list[float]], height: int) -> None:
     """Compact, fixed-width log ticks (0.01, 6.7, 1e-8; never '0') for series already in log10."""
-    values = [v for s in series for v in s]
+    values = [v for s in series for v in s if math.isfinite(v)]  # NaN/inf: not drawn (a gap)
     if not values:
         return
     ticks = log_ticks(min(values), max(values), max(2, height // 3))
@@ -155,7 +155,7 @@ def log_axis(chart: Chart, series: list[list[float]], height: int) -> None:
 
 def linear_axis(chart: Chart, series: list[list[float]], height: int) -> None:
     """Round y ticks over the data (compact labels, padded to a fixed width)."""
-    values = [v for s in series for v in s]
+    values = [v for s in series for v in s if math.isfinite(v)]  # NaN/inf: not drawn (a gap)
     if not values:
         return
     lo, hi = min(values), max(values)

@@ -47,6 +47,12 @@ COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_
 IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
 MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
 NOTE_EVERY_S = 2.0
+BELL_EVERY_S = 0.25  # a burst of refused keys (a paste) rings once, not once a key
+# Longest text a field takes: a number needs a few characters ("4294967295", "1e-05"); a paste
+# of 10,000 characters must be refused at once, not grow a value every key has to re-check.
+MAX_NUMBER = 32
+MAX_SEEDS = 256  # ~23 ten-digit seeds; more belong in a preset file
+MAX_PATH = 4096  # PATH_MAX on Linux
 
 
 def parse(key: str, text: str) -> Any:
@@ -95,13 +101,18 @@ class NumberInput(Input):
     and a one-line note (escape leaves the field)."""
 
     _last_note = 0.0  # when the last refusal was explained (monotonic seconds)
+    _last_bell = 0.0
 
     def restricted(self) -> None:
-        self.app.bell()
         now = time.monotonic()
+        if now - self._last_bell > BELL_EVERY_S:
+            self._last_bell = now
+            self.app.bell()
         if now - self._last_note > NOTE_EVERY_S:  # one note per burst of refused keys
             self._last_note = now
             key = str(self.id).removeprefix("f-")
             what = "seeds such as 2021,1,2 or x3" if key == "seeds" else "a number"
+            if len(self.value) >= self.max_length:
+                what += f" of at most {self.max_length} characters"
             self.app.notify(f"{LABELS[key]} takes {what}. Escape leaves the field; then keys are commands.",
                             severity="warning", timeout=4)

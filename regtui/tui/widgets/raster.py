@@ -40,6 +40,10 @@ class Series:
     high: list[float] | None = None  # a band's upper edge (ys is its lower edge)
 
 
+def _finite(*values: float) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
 def faint(color: RGB, share: float = 0.45) -> RGB:
     """`color` toned down towards black: a band's shade, fainter than its mean's line."""
     r, g, b = color
@@ -100,27 +104,36 @@ def render(chart: Chart, width: int, height: int, base: Style) -> list[Strip]:
             for r in range(rows):
                 chars[r][c], colors[r][c] = "│", color
     for s in chart.series:
+        # NaN and infinite values (a run that diverged) are not drawn: a gap in the line
         if s.high is not None:
-            edges = [((x - x0) * sx, (lo - y0) * sy, (hi - y0) * sy)
+            edges = [((x - x0) * sx, (lo - y0) * sy, (hi - y0) * sy) if _finite(x, lo, hi) else None
                      for x, lo, hi in zip(s.xs, s.ys, s.high, strict=True)]
-            for (ax, alo, ahi), (bx, blo, bhi) in pairwise(edges):
+            for a, b in pairwise(edges):
+                if a is None or b is None:
+                    continue
+                (ax, alo, ahi), (bx, blo, bhi) = a, b
                 for px in range(max(0, math.ceil(ax)), min(2 * cols - 1, math.floor(bx)) + 1):
                     t = (px - ax) / ((bx - ax) or 1)  # linear between the two epochs
                     shade(px, alo + t * (blo - alo), ahi + t * (bhi - ahi), s.color)
             continue
-        pts = [(round((x - x0) * sx), round((y - y0) * sy)) for x, y in zip(s.xs, s.ys, strict=True)]
+        pts = [(round((x - x0) * sx), round((y - y0) * sy)) if _finite(x, y) else None
+               for x, y in zip(s.xs, s.ys, strict=True)]
         if s.marker is not None:
-            for px, py in pts:
+            for px, py in filter(None, pts):
                 if 0 <= px < 2 * cols and 0 <= py < 4 * rows:
                     r, c = rows - 1 - py // 4, px // 2
                     chars[r][c], colors[r][c], bits[r][c] = s.marker, s.color, 0
             continue
-        for (ax, ay), (bx, by) in pairwise(pts):
+        for a, b in pairwise(pts):
+            if a is None or b is None:
+                continue
+            (ax, ay), (bx, by) = a, b
             steps = max(abs(bx - ax), abs(by - ay), 1)
             for k in range(steps + 1):
                 pixel(ax + (bx - ax) * k // steps, ay + (by - ay) * k // steps, s.color)
-        if len(pts) == 1:
-            pixel(*pts[0], s.color)
+        for i, p in enumerate(pts):  # a point with no drawn neighbour is a dot of its own
+            if p is not None and (i == 0 or pts[i - 1] is None) and (i + 1 == len(pts) or pts[i + 1] is None):
+                pixel(*p, s.color)
 
     axis = base + Style(dim=True)
     ytick_row = {rows - 1 - round((v - y0) * sy) // 4: label for v, label in chart.yticks}

@@ -25,6 +25,9 @@ from regtui.tui.widgets.fields import (
     FORM,
     IF_CHANGED,
     MARKER,
+    MAX_NUMBER,
+    MAX_PATH,
+    MAX_SEEDS,
     NumberInput,
     SeedsValidator,
     SettingValidator,
@@ -116,11 +119,13 @@ class SettingsPane(VerticalScroll):
         if kind == "switch":
             return Switch(id=wid, animate=False)
         if kind == "text":  # a path: every key types (tab or escape leaves the field)
-            return Input(id=wid, compact=True, placeholder="image folder (data set 'folder')")
+            return Input(id=wid, compact=True, placeholder="image folder (data set 'folder')",
+                         max_length=MAX_PATH)
         if kind == "seeds":
             return NumberInput(id=wid, compact=True, restrict=r"[0-9xX, ]*", placeholder="2021,1,2 or x3",
+                               max_length=MAX_SEEDS,
                                validators=[SeedsValidator()], validate_on=["changed", "blur", "submitted"])
-        return NumberInput(id=wid, compact=True, restrict=r"[0-9eE.+\-]*",
+        return NumberInput(id=wid, compact=True, restrict=r"[0-9eE.+\-]*", max_length=MAX_NUMBER,
                            validators=[SettingValidator(key)],
                            validate_on=["changed", "blur", "submitted"])
 
