@@ -35,7 +35,7 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("l1", "L1", "input"),
     ("weight_decay", "Decay", "input"),
     ("dropout", "Dropout", "input"),
-    ("augment", "Augment", "switch"),
+    ("augment", "Augment", "select"),  # off, crop-flip or flips
     ("device", "Device", "select"),
 )
 LABELS = {key: label for key, label, _ in FORM}
@@ -47,6 +47,11 @@ COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_
 IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
 MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
 NOTE_EVERY_S = 2.0
+
+
+def choice_label(value: Any) -> str:
+    """A select's option as shown: False (augment off) reads "off"."""
+    return "off" if value is False else str(value)
 
 
 def parse(key: str, text: str) -> Any:
