@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from regtui.cli.exits import fail
-from regtui.engine.config import FIELDS, ConfigError, check_value
+from regtui.engine.config import AUGMENT_RECIPES, FIELDS, ConfigError, check_value
 from regtui.experiments.presets import MAX_RUNS as MAX_RUNS  # the default of --max-runs
 
 ThreadsOption = Annotated[int | None, typer.Option(
@@ -38,6 +38,16 @@ SPEED_HELP = ("Playback speed of the charts: 1 = a run unfolds over ~4 s, 2 twic
 def setting_help(key: str, extra: str = "") -> str:
     """The help of a run option: the setting's description (one source), plus CLI-only notes."""
     return f"{FIELDS[key].help} {extra}".strip()
+
+
+def augment_overrides(augment: bool | None, recipe: str) -> str:
+    """--augment-recipe as the `augment` setting, checked like a preset value (ConfigError if not)."""
+    if augment is False:
+        raise ConfigError("command line: --augment-recipe turns augmentation on; drop --no-augment")
+    if recipe not in AUGMENT_RECIPES:
+        raise ConfigError(f"command line: --augment-recipe must be {' or '.join(AUGMENT_RECIPES)}, "
+                          f"got {recipe!r}")
+    return recipe
 
 
 def seed_overrides(seeds: str | None, repeats: int | None) -> dict[str, Any]:

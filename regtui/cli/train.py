@@ -20,6 +20,7 @@ from regtui.cli.options import (
     PlotOption,
     StackOption,
     ThreadsOption,
+    augment_overrides,
     seed_overrides,
     setting_help,
 )
@@ -58,6 +59,9 @@ def run(
     dropout: Annotated[float | None, typer.Option(help=setting_help("dropout"))] = None,
     augment: Annotated[bool | None, typer.Option("--augment/--no-augment",
                                                  help=setting_help("augment"))] = None,
+    augment_recipe: Annotated[str | None, typer.Option(
+        help="Which augmentation: crop-flip (what --augment turns on) or flips (the course's). "
+             "Implies --augment.")] = None,
     shuffle: Annotated[bool | None, typer.Option("--shuffle/--no-shuffle",
                                                  help=setting_help("shuffle"))] = None,
     epochs: Annotated[int | None, typer.Option(help=setting_help("epochs"))] = None,
@@ -93,13 +97,13 @@ def run(
     raise typer.Exit(guarded(lambda guard: _run(
         ctx, preset, guard, cache_dir=cache_dir, patience=patience, early_stopping=early_stopping,
         threads=threads, out=out, json_out=json_out, plot=plot, seeds=seeds, repeats=repeats,
-        stack=stack, max_runs=max_runs)))
+        stack=stack, max_runs=max_runs, augment_recipe=augment_recipe)))
 
 
 def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
          patience: int | None, early_stopping: bool | None, threads: int | None, out: str,
          json_out: bool, plot: bool | None, seeds: str | None, repeats: int | None,
-         stack: bool, max_runs: int) -> int:
+         stack: bool, max_runs: int, augment_recipe: str | None = None) -> int:
     """The body of `run`: overrides, preset, session; returns the exit code."""
     from regtui.experiments.presets import load_preset
     from regtui.headless.session import run_session
@@ -114,6 +118,8 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
         os.environ[ENV_VAR] = str(given_folder(cache_dir, "--cache-dir"))
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
+    if augment_recipe is not None:
+        overrides["augment"] = augment_overrides(overrides.get("augment"), augment_recipe)
     overrides.update(seed_overrides(seeds, repeats))
     from regtui.system.threads import set_threads
 

@@ -14,7 +14,7 @@ from regtui.data.images import ImageSet, from_uint8
 from regtui.data.inputs import randomize_inputs
 from regtui.data.labels import changed_fraction, corrupt_labels
 from regtui.data.sources import DATASETS, DataError, check_data_dir
-from regtui.system.seeding import INPUT_STREAM, LABEL_STREAM, SPLIT_STREAM, generator
+from regtui.system.seeding import INPUT_STREAM, LABEL_STREAM, split_generator, stream
 
 
 class DataRequest(Protocol):
@@ -109,7 +109,7 @@ def split_indices(n: int, n_train: int, n_val: int, seed: int) -> tuple[torch.Te
     if n_train + n_val > n:
         raise DataError(f"the data set has {n} images but n_train + n_val = {n_train + n_val}; "
                         "lower n_train or n_val")
-    perm = torch.randperm(n, generator=generator(seed + SPLIT_STREAM))
+    perm = torch.randperm(n, generator=split_generator(seed))
     return perm[:n_train], perm[n_train:n_train + n_val]
 
 
@@ -129,11 +129,11 @@ def load_classification_data(cfg: DataRequest, device: torch.device) -> Classifi
         _, val_idx = split_indices(len(val_images), cfg.n_train, cfg.n_val, cfg.seed)
         source += f" (validated on clean {clean})"
     y_true = images.y[train_idx]
-    # A separate stream (LABEL_STREAM) for label noise: changing the noise never moves the split.
-    y_noisy = corrupt_labels(y_true, cfg.labels, cfg.label_fraction, generator(cfg.seed + LABEL_STREAM))
-    # And another (INPUT_STREAM) for input randomization, applied to train and val alike.
+    # Label noise has its own stream, independent of the split and of every other seed's streams.
+    y_noisy = corrupt_labels(y_true, cfg.labels, cfg.label_fraction, stream(cfg.seed, LABEL_STREAM))
+    # And so has input randomization, applied to train and val alike.
     x_train, x_val = randomize_inputs(images.x[train_idx].to(device), val_images.x[val_idx].to(device),
-                                      cfg.inputs, generator(cfg.seed + INPUT_STREAM))
+                                      cfg.inputs, stream(cfg.seed, INPUT_STREAM))
     return ClassificationData(
         x_train=x_train,
         y_train=y_noisy.to(device),

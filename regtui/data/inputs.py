@@ -1,7 +1,7 @@
 """Input variants (Zhang et al. 2017's randomization tests): real, shuffled or random pixels, Gaussian.
 
 Applied to training and validation images alike, on the device tensors, seeded by their own
-stream (seeding.INPUT_STREAM), so choosing a variant never moves the split or the label noise.
+stream (seeding.stream(seed, INPUT_STREAM)), so choosing a variant never moves the split or the label noise.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import NoisyLabelAcc, StepNumbers
 from regtui.models.nets import build_model
 from regtui.models.norms import squared_norms
-from regtui.system.seeding import AUGMENT_STREAM, SHUFFLE_STREAM, generator, set_seed
+from regtui.system.seeding import AUGMENT_STREAM, SHUFFLE_STREAM, set_seed, stream
 
 EVAL_CHUNK = 4096  # images per forward pass when evaluating; bounds memory on large val sets
 
@@ -28,9 +28,10 @@ class ClassifyTask:
         self.model = build_model(cfg.model, self.data.in_features, len(self.data.classes),
                                  dropout=cfg.dropout).to(device)
         self.optimizer = make_optimizer(cfg, self.model)
-        self._shuffle_gen = generator(cfg.seed + SHUFFLE_STREAM) if cfg.shuffle else None
-        # its own stream (AUGMENT_STREAM) on the device: augmenting never moves init, split or noise
-        self._augment = Augmenter(cfg.seed + AUGMENT_STREAM, device) if cfg.augment else None
+        self._shuffle_gen = stream(cfg.seed, SHUFFLE_STREAM) if cfg.shuffle else None
+        # its own stream on the device: augmenting never moves init, split or noise
+        self._augment = (Augmenter(stream(cfg.seed, AUGMENT_STREAM, device), cfg.augment)
+                         if cfg.augment else None)
         # (n_train,) bool: which training labels the label variant changed; None for true labels
         self._changed: torch.Tensor | None = None
         self._n_changed = 0

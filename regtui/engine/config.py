@@ -87,6 +87,15 @@ DatasetName = Annotated[str, _registered("dataset")]
 FolderPath = Annotated[str, AfterValidator(_storable_path)]
 Count = Annotated[int, Ge(1), Le(COUNT_MAX)]
 Share = Annotated[float, Ge(0.0), Le(1.0)]
+AUGMENT_RECIPES = ("crop-flip", "flips")  # regtui.data.augment implements them (torch is not loaded here)
+
+
+def _augment_recipe(value: bool | str) -> bool | str:
+    """`true` keeps its old meaning, the crop and flip: every run then names its recipe."""
+    return AUGMENT_RECIPES[0] if value is True else value
+
+
+Augment = Annotated[bool | Literal["crop-flip", "flips"], AfterValidator(_augment_recipe)]
 
 
 class RunConfig(BaseModel):
@@ -103,7 +112,7 @@ class RunConfig(BaseModel):
     name: RunName = Field("run", description="Label of this run in tables, charts and the run folder.",
                           json_schema_extra={"rule": RUN_NAME_RULE})
     model: ModelName = Field("big_animal_net", description="Network to train: animal_net, "
-                             "big_animal_net, or net for the toy data.")
+                             "big_animal_net, cnn (a small CNN), or net for the toy data.")
     dataset: DatasetName = Field("digits", description="Data set to train on (see regtui data list).")
     data_dir: FolderPath = Field("", description="Image folder (one sub-folder per class) for dataset "
                             "'folder', or a local copy of a downloadable set.",
@@ -123,16 +132,20 @@ class RunConfig(BaseModel):
     momentum: Share = Field(0.9, description="SGD momentum (ignored by Adam).")
     fused: bool = Field(False, description="Adam with fused kernels: ~1.4x faster on the toy net on "
                         "CPU, but the numbers no longer equal the reference's (opt-in).")
-    weight_decay: Share = Field(0.0, description="Weight decay: the optimizer's own L2 shrinkage "
-                                "of every parameter per step (0 = off).")
+    weight_decay: Share = Field(0.0, description="Weight decay: the optimizer's own shrinkage, "
+                                "adding weight_decay times each parameter to its gradient; with SGD "
+                                "and Adam that is l2 = weight_decay / 2 (0 = off).")
     l2: float = Field(0.0, ge=0.0, le=10.0, description="L2 penalty: adds l2 times the sum of "
                       "squared weights and biases to the loss (0 = off).")
     l1: float = Field(0.0, ge=0.0, le=10.0, description="L1 penalty: adds l1 times the sum of "
                       "absolute weights and biases to the loss (0 = off).")
     dropout: float = Field(0.0, ge=0.0, lt=1.0, description="Dropout probability after each hidden "
                            "layer while training (0 = off, the reference's models).")
-    augment: bool = Field(False, description="Image sets: random 4-pixel crop (reflect padding) and "
-                          "horizontal flip of training batches.")
+    augment: Augment = Field(False, description="Image sets: augment training batches. flips: the "
+                             "course's (horizontal and vertical flips, each p = 0.1); crop-flip (or "
+                             "true): a random 4-pixel crop (reflect padding) and a 50% horizontal "
+                             "flip; false: none.",
+                             json_schema_extra={"rule": "true, false, 'crop-flip' or 'flips'"})
     batch_size: Count = Field(128, description="Training batch size; 100 images fit in one batch.")
     shuffle: bool = Field(False, description="Reshuffle training batches every epoch (the "
                           "reference does not).")
@@ -194,7 +207,7 @@ class RunConfig(BaseModel):
                 f"inputs {self.inputs!r} randomizes images; dataset {self.dataset!r} has none")})
         if self.augment and data_task != "classify":
             raise PydanticCustomError("combination", "{message}", {"message": (
-                f"augment crops and flips images; dataset {self.dataset!r} has no images "
+                f"augment flips (and crops) images; dataset {self.dataset!r} has no images "
                 "(set augment = false)")})
         return self
 
@@ -229,14 +242,28 @@ class Setting:
 
     @property
     def kind(self) -> type:
-        """int, float, bool or str (a Literal of strings is a str)."""
-        return str if get_origin(self.info.annotation) is Literal else self.info.annotation
+        """int, float, bool or str (a Literal of strings is a str, and so is bool | Literal)."""
+        return str if self._literal() is not None else self.info.annotation
 
     @property
-    def choices(self) -> tuple[str, ...]:
-        """The allowed values of a choice setting (from its Literal or its registry), else ()."""
-        if get_origin(self.info.annotation) is Literal:
-            return get_args(self.info.annotation)
+    def takes_bool(self) -> bool:
+        """Whether true and false are values of this setting (a switch, or `augment`)."""
+        return self.info.annotation is bool or bool in get_args(self.info.annotation)
+
+    def _literal(self) -> Any:
+        """The Literal[...] of a choice setting (alone or beside bool), else None."""
+        ann = self.info.annotation
+        if get_origin(ann) is Literal:
+            return ann
+        return next((a for a in get_args(ann) if get_origin(a) is Literal), None)
+
+    @property
+    def choices(self) -> tuple[Any, ...]:
+        """The allowed values of a choice setting (from its Literal or its registry), else ().
+        A setting that is also a switch (`augment`) lists False (off) first."""
+        literal = self._literal()
+        if literal is not None:
+            return (False, *get_args(literal)) if self.takes_bool else get_args(literal)
         if self.name in ("model", "dataset"):
             return tuple(_registry(self.name))
         return ()

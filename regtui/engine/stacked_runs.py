@@ -39,9 +39,15 @@ FREE = frozenset({"name", "group", "seed", "seeds", "repeats", "labels", "label_
                   "early_stopping", "patience", "min_delta", "restore_best", "snapshot_every"})
 
 
+# Models that never stack: the stack's claims (members within float noise of their single runs,
+# tests/unit/test_stacked.py) are measured for the reference's MLPs only. vmap turns a batch of
+# convolutions into grouped ones, whose rounding and speed against single runs nobody has measured.
+UNSTACKED_MODELS = frozenset({"cnn"})
+
+
 def stack_key(cfg: RunConfig) -> tuple | None:
     """What runs must share to train in one stack, or None for a run that never stacks."""
-    if cfg.task != "classify" or cfg.dropout or cfg.augment:
+    if cfg.task != "classify" or cfg.dropout or cfg.augment or cfg.model in UNSTACKED_MODELS:
         return None  # the toy task; dropout and augmentation draw per-member random numbers
     return tuple((k, v) for k, v in cfg.as_dict().items() if k not in FREE)
 

@@ -2,7 +2,9 @@
 
 A group is the runs sharing `group_of(config)` (the seed members of one run). Spread is the
 sample standard deviation (n - 1 in the denominator; None for a single member), with the
-minimum and maximum beside it. UI-free: tables, charts and the JSON all read these records.
+minimum and maximum beside it. Each member counts with the weights it ends with (restored
+ones after early stopping), and times to fit are censored (experiments/censored.py).
+UI-free: tables, charts and the JSON all read these records.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from regtui.engine.reports import RunResult
+from regtui.experiments.censored import FULL, FitTimes, fit_times
 from regtui.experiments.seeds import group_of
-
-FULL = 100.0 - 1e-9  # train accuracy (%) that counts as memorized: every training label fitted
 
 
 @dataclass(frozen=True)
@@ -55,58 +56,69 @@ def epoch_band(series: Sequence[Sequence[float]]) -> tuple[list[float], list[flo
             [max(c) for c in columns])
 
 
-def memorized_epoch(result: RunResult) -> int | None:
-    """The first epoch whose train accuracy reached 100% (every training label fitted), or None."""
-    return next((r.epoch for r in result.history
-                 if r.train_acc is not None and r.train_acc >= FULL), None)
+def _end(attr: str) -> Callable[[RunResult], float | None]:
+    """A number of the weights the run ends with (the restored best epoch's, after early stopping)."""
+    return lambda res: getattr(res.end_weights, attr) if res.end_weights else None
 
 
-def _final(attr: str) -> Callable[[RunResult], float | None]:
-    return lambda res: getattr(res.last, attr) if res.last else None
+def _end_noisy(attr: str) -> Callable[[RunResult], float | None]:
+    """A noisy-label accuracy of the end weights (None for true labels)."""
+    return lambda res: (getattr(res.end_weights.noisy, attr)
+                        if res.end_weights and res.end_weights.noisy else None)
 
 
 def _gap(res: RunResult) -> float | None:
-    last = res.last
-    if last is None or last.train_acc is None or last.val_acc is None:
+    end = res.end_weights
+    if end is None or end.train_acc is None or end.val_acc is None:
         return None
-    return last.train_acc - last.val_acc
+    return end.train_acc - end.val_acc
 
 
-# What a group reports, by JSON key: the member's number (None when it has none).
+# What a group reports, by JSON key: the member's number (None when it has none). "end" numbers
+# are those of the weights the member ends with, as its summary.json's norms: the restored best
+# epoch's after early stopping with restore_best, else the last epoch's.
 METRICS: dict[str, Callable[[RunResult], float | None]] = {
-    "final_train_acc": _final("train_acc"),
-    "final_val_acc": _final("val_acc"),
-    "gap": _gap,  # final train minus final validation accuracy, in points
+    "end_train_acc": _end("train_acc"),
+    "end_val_acc": _end("val_acc"),
+    "gap": _gap,  # end train minus end validation accuracy, in points
     "best_val_acc": lambda res: res.best.val_acc if res.best else None,
     "best_epoch": lambda res: res.best.epoch if res.best else None,
-    "memorized_epoch": memorized_epoch,  # over the members that memorized (see "memorized")
-    "total_norm": lambda res: res.last.total_norm if res.last else res.info.initial_total,
-    "final_train_loss": _final("train_loss"),
-    "final_val_loss": _final("val_loss"),
+    "end_total_norm": lambda res: res.end_weights.total_norm if res.end_weights else res.info.initial_total,
+    "end_train_loss": _end("train_loss"),
+    "end_val_loss": _end("val_loss"),
+    "end_clean_acc": _end_noisy("clean"),  # labels partial/random: train acc on unchanged labels
+    "end_memorized_acc": _end_noisy("memorized"),  # ... and on changed labels (memorized)
 }
+END_WORDS = ("the weights each member ends with: its restored best epoch's after early stopping "
+             "with restore_best, else its last epoch's")
+FIT_LEVELS = {"fit_epoch": FULL, "fit95_epoch": 95.0}  # train accuracy levels timed per group
 
 
 @dataclass(frozen=True)
 class Group:
-    """The runs of one group (seed members, in run order) and their Stats by METRICS key."""
+    """The runs of one group (seed members, in run order), their Stats by METRICS key and their
+    times to fit the training labels (censored where a member never did)."""
 
     name: str
     results: tuple[RunResult, ...]
     stats: dict[str, Stat | None]
+    fits: dict[str, FitTimes]
 
     @property
-    def memorized(self) -> int:
-        """How many members reached 100% train accuracy."""
-        return sum(memorized_epoch(r) is not None for r in self.results)
+    def restored(self) -> int:
+        """How many members end with restored (best-epoch) weights."""
+        return sum(r.restored_best for r in self.results)
 
     def summary(self) -> dict[str, Any]:
-        """JSON-ready: members, seeds, and per metric {n, mean, sd, min, max} (or None)."""
+        """JSON-ready: members, seeds, per metric {n, mean, sd, min, max} (or None), fit times."""
         return {"group": self.name,
                 "members": [r.info.config.name for r in self.results],
                 "seeds": [r.info.config.seed for r in self.results],
-                "memorized": self.memorized,
                 "sd": "sample (n-1)",
-                **{k: None if s is None else asdict(s) for k, s in self.stats.items()}}
+                "end": END_WORDS,
+                "restored": self.restored,
+                **{k: None if s is None else asdict(s) for k, s in self.stats.items()},
+                **{k: f.summary() for k, f in self.fits.items()}}
 
 
 def group_results(results: Sequence[RunResult]) -> list[Group]:
@@ -115,7 +127,8 @@ def group_results(results: Sequence[RunResult]) -> list[Group]:
     for res in results:
         if res.history:
             by_name.setdefault(group_of(res.info.config), []).append(res)
-    return [Group(name, tuple(rs), {k: stat(f(r) for r in rs) for k, f in METRICS.items()})
+    return [Group(name, tuple(rs), {k: stat(f(r) for r in rs) for k, f in METRICS.items()},
+                  {k: fit_times(rs, level) for k, level in FIT_LEVELS.items()})
             for name, rs in by_name.items()]
 
 

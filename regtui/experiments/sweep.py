@@ -25,10 +25,10 @@ def _typed(key: str, text: str, where: str) -> Any:
     """A command-line word as the setting's type (before range checks): int, float, bool or str."""
     kind = FIELDS[key].kind
     try:
-        if kind is bool:
-            if text.lower() not in ("true", "false"):
-                raise ValueError
+        if FIELDS[key].takes_bool and text.lower() in ("true", "false"):
             return text.lower() == "true"
+        if kind is bool:
+            raise ValueError
         return kind(text) if kind in (int, float) else text
     except ValueError:
         raise ConfigError(f"{where}: {text!r} is not a valid value for {key!r}") from None

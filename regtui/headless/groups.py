@@ -10,7 +10,7 @@ from rich.text import Text
 from regtui.engine import RunResult, task_of
 from regtui.experiments.aggregate import group_results, has_groups, varying_setting
 from regtui.headless.charts import band_chart, versus_chart
-from regtui.headless.tables import group_table, versus_table
+from regtui.headless.tables import group_table, noisy_group_table, versus_table
 
 
 def group_summaries(results: list[RunResult]) -> list[dict[str, Any]]:
@@ -27,6 +27,9 @@ def report_groups(console: Console, results: list[RunResult], plot: bool) -> Non
     groups = group_results(results)
     plain = not console.is_terminal
     console.print(group_table(groups, ascii_only=plain))
+    noisy = noisy_group_table(groups, ascii_only=plain)
+    if noisy is not None:
+        console.print(noisy)
     key = varying_setting(groups)
     classify = task_of(groups[0].results[0].info.config).has_accuracy
     if key is not None and classify:
@@ -34,6 +37,8 @@ def report_groups(console: Console, results: list[RunResult], plot: bool) -> Non
     if plot and classify:
         width = max(40, min(console.width, 120))
         charts = [band_chart(groups, "train_acc", width), band_chart(groups, "val_acc", width)]
+        if any(g.stats["end_memorized_acc"] for g in groups):  # noisy labels: when they are memorized
+            charts.append(band_chart(groups, "memorized", width))
         if key is not None:
             charts.append(versus_chart(groups, key, width))
         for chart in charts:

@@ -115,7 +115,7 @@ def _report_runs(console: Console, results: list[RunResult], plot: bool) -> None
                                   ascii_only=plain, after_label=end_label(res)))
     if plot:
         width = max(40, min(console.width, 120))
-        charts = toy_charts(results[0], width) if task_of(results[0].info.config).has_curve \
+        charts = toy_charts(results, width) if task_of(results[0].info.config).has_curve \
             else [accuracy_chart(results, width)]
         charts += [c for c in [noisy_label_chart(results, width)] if c is not None]
         for chart in charts:

@@ -26,6 +26,9 @@ MODEL_CATALOG: dict[str, ModelEntry] = {
                    "3072-128-32-3 MLP with ReLU (the reference's early-stopping model)"),
         ModelEntry("big_animal_net", "BigAnimalNet", "classify",
                    "3072-124-64-3 MLP with leaky ReLU (the reference's memorization model)"),
+        ModelEntry("cnn", "SmallCNN", "classify",
+                   "2 conv layers (16, 32 channels, 3x3, ReLU, 2x2 max pooling), then a linear "
+                   "layer (not in the reference; for the input randomization tests)"),
         ModelEntry("net", "Net", "regress",
                    "1-300-500-1 MLP with leaky ReLU (the reference's overfitting model)"),
     )

@@ -1,7 +1,8 @@
-"""The reference tutorial's three networks, built by name from a registry."""
+"""The reference tutorial's three networks and a small CNN, built by name from a registry."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from regtui.models.catalog import MODEL_CATALOG
+
+CNN_CHANNELS = (16, 32)  # output channels of SmallCNN's two conv layers
 
 
 def _dropout(p: float) -> nn.Dropout | None:
@@ -57,6 +60,29 @@ class BigAnimalNet(nn.Module):
         return F.log_softmax(self.fc3(x), dim=1)
 
 
+class SmallCNN(nn.Module):
+    """A small CNN (not in the reference): two 3x3 conv layers with ReLU and 2x2 max pooling,
+    then one linear layer; log-softmax out.
+
+    For Zhang et al.'s input randomizations: a fixed pixel permutation is an equivalent problem
+    for an MLP, but not for a network whose weights are shared across neighbouring pixels.
+    Images are square with 3 channels, so the side is sqrt(in_features / 3).
+    """
+
+    def __init__(self, in_features: int = 3 * 32 * 32, n_classes: int = 3, dropout: float = 0.0) -> None:
+        super().__init__()
+        side = math.isqrt(in_features // 3)
+        self.conv1 = nn.Conv2d(3, CNN_CHANNELS[0], 3, padding=1)  # (B, 3, s, s) -> (B, 16, s, s)
+        self.conv2 = nn.Conv2d(CNN_CHANNELS[0], CNN_CHANNELS[1], 3, padding=1)
+        self.fc = nn.Linear(CNN_CHANNELS[1] * (side // 2 // 2) ** 2, n_classes)  # after two poolings
+        self.drop = _dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _drop(self.drop, F.max_pool2d(F.relu(self.conv1(x)), 2))  # (B, 16, s/2, s/2)
+        x = _drop(self.drop, F.max_pool2d(F.relu(self.conv2(x)), 2))  # (B, 32, s/4, s/4)
+        return F.log_softmax(self.fc(x.flatten(1)), dim=1)
+
+
 class Net(nn.Module):
     """The reference's over-parameterized regression net: 1-300-500-1 with leaky ReLU."""
 
@@ -87,6 +113,7 @@ class ModelSpec:
 _BUILDERS: dict[str, Callable[..., nn.Module]] = {
     "animal_net": AnimalNet,
     "big_animal_net": BigAnimalNet,
+    "cnn": SmallCNN,
     "net": lambda dropout=0.0, **_: Net(dropout),
 }
 

@@ -68,7 +68,7 @@ def test_seeds_and_grids_as_the_cli_has_them():
     names = [r.name for r in session]
     assert names[:2] == ["true-lr0.001-seed2021", "true-lr0.001-seed2022"] and len(names) == 8
     group = session.groups[0]
-    assert group["group"] == "true-lr0.001" and group["final_val_acc"]["n"] == 2
+    assert group["group"] == "true-lr0.001" and group["end_val_acc"]["n"] == 2
 
 
 def test_a_bad_setting_raises_the_cli_s_message_before_training():

@@ -62,3 +62,24 @@ def test_a_change_too_small_to_show_is_not_negative_zero():
 
     rows = layer_rows([LayerInfo("fc1.bias", (3,), 3)], [0.12345], [0.123449])
     assert rows[0][-1] == "+0.0000" and rows[-1][-1] == "+0.0000"
+
+
+@pytest.mark.parametrize("size", [4, 5, 8, 32])
+def test_cnn_follows_classes_and_image_size_and_shows_each_layer_in_the_norm_table(size):
+    """The small CNN: two conv layers then a linear head; its tensors are rows of its own name."""
+    from regtui.models.layers import layer_rows
+
+    model = build_model("cnn", in_features=3 * size * size, n_classes=5)
+    out = model(torch.randn(4, 3, size, size))
+    assert out.shape == (4, 5)
+    assert torch.allclose(out.exp().sum(dim=1), torch.ones(4), atol=1e-5)  # log-softmax output
+    infos = layer_infos(model)
+    assert [i.name for i in infos] == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                                       "fc.weight", "fc.bias"]
+    assert infos[0].shape == (16, 3, 3, 3) and infos[2].shape == (32, 16, 3, 3)
+    assert infos[4].shape == (5, 32 * (size // 4) ** 2)
+    total, per_layer = frobenius_norms(model)
+    rows = layer_rows(infos, per_layer)
+    assert [r[0] for r in rows] == [i.name for i in infos] + ["total"]
+    assert rows[-1][3] == f"{total:.4f}"
+    assert MODELS["cnn"].task == "classify"

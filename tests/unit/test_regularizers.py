@@ -1,5 +1,6 @@
 """Each regularizer does what it should: L2 shrinks, dropout is off in eval, augmentation only trains."""
 
+import json
 import math
 
 import pytest
@@ -14,7 +15,7 @@ from regtui.engine.config import ConfigError, from_mapping
 from regtui.experiments.presets import load_preset
 from regtui.models.nets import MODELS, build_model
 from regtui.models.norms import seeded_norms
-from regtui.system.seeding import set_seed
+from regtui.system.seeding import generator, set_seed
 
 
 def _toy(**settings):
@@ -62,11 +63,12 @@ def test_dropout_is_off_in_eval_mode_and_on_in_train_mode(model):
         model, in_features=3 * 8 * 8).named_parameters()]
 
 
-def test_augmenter_is_seeded_keeps_shape_and_never_writes_its_input():
-    x = torch.randn(8, 3, 12, 12)
+@pytest.mark.parametrize("mode", ["crop-flip", "flips"])
+def test_augmenter_is_seeded_keeps_shape_and_never_writes_its_input(mode):
+    x = torch.randn(64, 3, 12, 12)
     before = x.clone()
-    a = Augmenter(5, torch.device("cpu"))(x)
-    b = Augmenter(5, torch.device("cpu"))(x)
+    a = Augmenter(generator(5), mode)(x)
+    b = Augmenter(generator(5), mode)(x)
     assert a.shape == x.shape and torch.equal(a, b)
     assert torch.equal(x, before)
     assert not torch.equal(a, x)
@@ -74,8 +76,60 @@ def test_augmenter_is_seeded_keeps_shape_and_never_writes_its_input():
     assert torch.isin(a, x).all()
 
 
-def test_augmentation_touches_only_training_batches():
-    cfg = from_mapping({"augment": True, "epochs": 3, "device": "cpu"}, "test")
+def test_flips_are_the_courses_horizontal_and_vertical_flips_each_with_p_one_tenth():
+    """Tutorial 2's RandomHorizontalFlip(p=0.1) and RandomVerticalFlip(p=0.1), no crop: each image
+    comes out as itself, mirrored left-right, upside down, or both, in about 81/9/9/1 proportions."""
+    x = torch.randn(4000, 3, 5, 5)
+    out = Augmenter(generator(0), "flips")(x)
+    same = (out == x).flatten(1).all(1)
+    h = (out == x.flip(3)).flatten(1).all(1)
+    v = (out == x.flip(2)).flatten(1).all(1)
+    both = (out == x.flip(2).flip(3)).flatten(1).all(1)
+    assert (same | h | v | both).all()  # nothing else: no crop, no shift
+    share = [float(m.float().mean()) for m in (same, h, v, both)]
+    assert share == pytest.approx([0.81, 0.09, 0.09, 0.01], abs=0.02)
+
+
+def test_augment_true_means_crop_flip_and_the_recipes_agree_with_the_engine():
+    from regtui.data.augment import AUGMENT_MODES
+    from regtui.engine.config import AUGMENT_RECIPES, FIELDS
+
+    assert AUGMENT_RECIPES == AUGMENT_MODES and FIELDS["augment"].choices == (False, *AUGMENT_MODES)
+    assert from_mapping({"augment": True}, "t").augment == "crop-flip"
+    assert from_mapping({"augment": "flips"}, "t").augment == "flips"
+    with pytest.raises(ConfigError, match="key 'augment' must be true, false, 'crop-flip' or 'flips'"):
+        from_mapping({"augment": "crop"}, "t")
+    x = torch.randn(100, 3, 8, 8)  # crop-flip crops: most images are shifted, not only flipped
+    out = Augmenter(generator(1), True)(x)
+    flipped_or_same = ((out == x) | (out == x.flip(3))).flatten(1).all(1)
+    assert flipped_or_same.float().mean() < 0.5
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--augment"], "crop-flip"), (["--no-augment"], False), (["--augment-recipe", "flips"], "flips"),
+    (["--augment", "--augment-recipe", "flips"], "flips"), (["--augment-recipe", "crop-flip"], "crop-flip"),
+])
+def test_augment_from_the_cli(args, expected, tmp_path):
+    result = CliRunner().invoke(app, ["run", "quick", *args, "--epochs", "1", "--device", "cpu", "--json",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {r["config"]["augment"] for r in doc["runs"]} == {expected}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--augment-recipe", "crop"], "--augment-recipe must be crop-flip or flips, got 'crop'"),
+    (["--no-augment", "--augment-recipe", "flips"], "drop --no-augment"),
+])
+def test_bad_augment_recipe_exits_2_with_one_line(args, message, tmp_path):
+    result = CliRunner().invoke(app, ["run", "quick", *args, "--out", str(tmp_path)])
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output and not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("augment", [True, "flips"])
+def test_augmentation_touches_only_training_batches(augment):
+    cfg = from_mapping({"augment": augment, "epochs": 3, "device": "cpu"}, "test")
     task = ClassifyTask(cfg, torch.device("cpu"))
     d = task.data
     saved = {k: getattr(d, k).clone() for k in ("x_train", "x_val")}
@@ -93,7 +147,7 @@ def test_augmentation_touches_only_training_batches():
 
 
 def test_augment_on_the_toy_data_is_a_config_error_saying_why():
-    with pytest.raises(ConfigError, match="augment crops and flips images"):
+    with pytest.raises(ConfigError, match="augment flips \\(and crops\\) images"):
         _toy(augment=True)
 
 
@@ -122,3 +176,17 @@ def test_regularization_presets_load_and_run_a_few_epochs(name):
     for cfg in preset.runs:
         result = Trainer(cfg).run()
         assert len(result.history) == 3 and math.isfinite(result.last.train_loss)
+
+
+@pytest.mark.parametrize(("optimizer", "lr"), [("sgd", 5e-3), ("adam", 1e-3)])
+def test_weight_decay_2_lambda_equals_l2_lambda(optimizer, lr):
+    """SGD's and torch's (coupled) Adam's weight_decay adds wd·W to the gradient; l2 = λ adds the
+    penalty's gradient 2λ·W. So weight_decay = 2λ is l2 = λ: the same weights up to rounding
+    (torch rounds its fused add once, the penalty twice), and clearly not the unregularized ones."""
+    base = {"labels": "partial", "epochs": 15, "device": "cpu", "optimizer": optimizer, "lr": lr}
+    by_l2 = Trainer(from_mapping({**base, "l2": 0.05}, "t")).run().final_state
+    by_decay = Trainer(from_mapping({**base, "weight_decay": 0.1}, "t")).run().final_state
+    plain = Trainer(from_mapping(base, "t")).run().final_state
+    for key, w in by_l2.items():
+        assert torch.allclose(w, by_decay[key], rtol=0, atol=1e-5), key
+    assert max(float((w - plain[k]).abs().max()) for k, w in by_l2.items()) > 1e-3

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from regtui.cli.main import app
 from regtui.engine import EpochReport, RunInfo, RunResult, Trainer
 from regtui.engine.config import ConfigError, from_mapping
-from regtui.experiments.aggregate import group_results, memorized_epoch, stat, varying_setting
+from regtui.experiments.aggregate import group_results, stat, varying_setting
+from regtui.experiments.censored import first_epoch_at
 from regtui.experiments.presets import load_preset
 from regtui.experiments.seeds import expand_seeds
 
@@ -44,17 +45,20 @@ def test_groups_compute_mean_and_spread_of_what_members_ended_with():
                _result("b-seed1", "b", 1, [10, 20, 30], [30, 30, 30], fraction=1.0)]
     a, b = group_results(results)
     assert (a.name, len(a.results), b.name, len(b.results)) == ("a", 2, "b", 1)
-    assert a.stats["final_train_acc"].mean == 100 and a.stats["final_train_acc"].sd == 0
-    assert a.stats["final_val_acc"].mean == 60 and a.stats["final_val_acc"].sd == pytest.approx(
+    assert a.stats["end_train_acc"].mean == 100 and a.stats["end_train_acc"].sd == 0
+    assert a.stats["end_val_acc"].mean == 60 and a.stats["end_val_acc"].sd == pytest.approx(
         math.sqrt(2 * 10**2))  # values 50 and 70: sd = |70 - 50| / sqrt(2)
     assert a.stats["gap"].mean == 40  # (100 - 50 + 100 - 70) / 2
     assert a.stats["best_epoch"].mean == 2.5  # epochs 2 and 3
-    assert a.stats["memorized_epoch"].mean == 2.5 and a.memorized == 2  # first 100% at 2 and 3
-    assert b.stats["memorized_epoch"] is None and b.memorized == 0 and b.stats["gap"].sd is None
-    assert memorized_epoch(results[2]) is None
+    fit = a.fits["fit_epoch"]  # first 100% at epochs 2 and 3: both reached, median 2.5
+    assert fit.epochs == (2, 3) and fit.n_reached == 2 and fit.median() == (2.5, "2.5")
+    never = b.fits["fit_epoch"]  # never reached: censored at its last epoch, 3
+    assert never.epochs == (3,) and never.n_reached == 0 and never.median() == (None, ">3")
+    assert b.stats["gap"].sd is None and first_epoch_at(results[2]) is None
     assert varying_setting([a, b]) == "label_fraction"
     summary = a.summary()
-    assert summary["seeds"] == [1, 2] and summary["final_val_acc"]["mean"] == 60
+    assert summary["seeds"] == [1, 2] and summary["end_val_acc"]["mean"] == 60
+    assert summary["fit_epoch"]["reached"] == 2 and summary["fit_epoch"]["censored"] == [False, False]
     json.dumps(summary)
 
 
@@ -91,7 +95,7 @@ def test_cli_seeds_write_a_folder_per_member_and_group_stats_in_json(tmp_path):
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert [g["group"] for g in doc["groups"]] == ["true", "random"]
-    assert doc["groups"][0]["final_val_acc"]["n"] == 2 and doc["groups"][0]["sd"] == "sample (n-1)"
+    assert doc["groups"][0]["end_val_acc"]["n"] == 2 and doc["groups"][0]["sd"] == "sample (n-1)"
     (session,) = tmp_path.iterdir()
     assert sorted(p.name for p in session.iterdir()) == [
         "random-seed2021", "random-seed7", "true-seed2021", "true-seed7"]

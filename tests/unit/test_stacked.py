@@ -47,8 +47,13 @@ def assert_same_run(stacked, single):
         assert abs(a.train_acc - b.train_acc) <= 1 and abs(a.val_acc - b.val_acc) <= 1
         same_acc += (a.train_acc, a.val_acc) == (b.train_acc, b.val_acc)
     assert same_acc >= 0.8 * len(single.history)
+    # Adam divides each element's gradient by its own running RMS, so an element whose gradient is
+    # mostly rounding noise moves by a share of lr whichever way that noise points: with partial
+    # labels drawn from their own stream, one fc2 weight of 7,936 ended 1.5e-5 apart after 20 steps
+    # of lr 1e-3. SGD keeps the float noise small; Adam's allowance is a tenth of one step.
+    atol = 0.1 * single.info.config.lr if single.info.config.optimizer == "adam" else 1e-6
     for key, tensor in single.final_state.items():
-        assert torch.allclose(stacked.final_state[key], tensor, rtol=1e-4, atol=1e-6)
+        assert torch.allclose(stacked.final_state[key], tensor, rtol=1e-4, atol=atol)
 
 
 @pytest.mark.parametrize("settings", [
@@ -141,7 +146,8 @@ def test_ctrl_c_while_training_keeps_every_members_epochs():
 
 
 
-def test_dropout_and_augmentation_never_stack():
-    """They draw random numbers per member, which one vmapped model cannot reproduce."""
-    for extra in ({"dropout": 0.5}, {"augment": True}):
+def test_dropout_augmentation_and_the_cnn_never_stack():
+    """Dropout and augmentation draw random numbers per member, which one vmapped model cannot
+    reproduce; the CNN's stacked numbers were never measured against its single runs."""
+    for extra in ({"dropout": 0.5}, {"augment": True}, {"augment": "flips"}, {"model": "cnn"}):
         assert [len(u) for u in plan(members(seeds=(1, 2), **extra))] == [1, 1]

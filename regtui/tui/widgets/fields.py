@@ -35,7 +35,7 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("l1", "L1", "input"),
     ("weight_decay", "Decay", "input"),
     ("dropout", "Dropout", "input"),
-    ("augment", "Augment", "switch"),
+    ("augment", "Augment", "select"),  # off, crop-flip or flips
     ("device", "Device", "select"),
 )
 LABELS = {key: label for key, label, _ in FORM}
@@ -53,6 +53,11 @@ BELL_EVERY_S = 0.25  # a burst of refused keys (a paste) rings once, not once a 
 MAX_NUMBER = 32
 MAX_SEEDS = 256  # ~23 ten-digit seeds; more belong in a preset file
 MAX_PATH = 4096  # PATH_MAX on Linux
+
+
+def choice_label(value: Any) -> str:
+    """A select's option as shown: False (augment off) reads "off"."""
+    return "off" if value is False else str(value)
 
 
 def parse(key: str, text: str) -> Any:

@@ -31,6 +31,7 @@ from regtui.tui.widgets.fields import (
     NumberInput,
     SeedsValidator,
     SettingValidator,
+    choice_label,
     fmt,
     parse,
 )
@@ -114,7 +115,7 @@ class SettingsPane(VerticalScroll):
             # devices: auto and cpu until torch has loaded and set_devices offers CUDA's
             choices = ["auto", "cpu"] if key == "device" else list(FIELDS[key].choices)
             self._choices[key] = choices
-            return Select([(c, c) for c in choices], id=wid, allow_blank=False, compact=True,
+            return Select([(choice_label(c), c) for c in choices], id=wid, allow_blank=False, compact=True,
                           type_to_search=False)
         if kind == "switch":
             return Switch(id=wid, animate=False)
@@ -231,7 +232,7 @@ class SettingsPane(VerticalScroll):
             options = self._choices[key]
             if value not in options:  # e.g. a preset asking for cuda on a CPU machine
                 options.append(value)
-                widget.set_options([(o, o) for o in options])
+                widget.set_options([(choice_label(o), o) for o in options])
             widget.value = value
         elif kind == "switch":
             widget.value = bool(value)
