@@ -101,7 +101,8 @@ def with_best(report: EpochReport, val_acc: dict[int, float | None]) -> EpochRep
 def run_info(folder: Path, cfg: RunConfig, summary: dict | None, norm_cols: list[str],
              first: EpochReport | None, x_test: tuple[float, ...] | None = None) -> RunInfo:
     """What the run started with: from summary.json, or for an unfinished run the CSV header's
-    layer names and epoch 1's norms (`first`) for the initial ones."""
+    layer names (shapes unknown), epoch 1's norms (`first`) for the initial ones and the
+    device it was asked for (config.toml: e.g. "auto"; summary.json names the one it got)."""
     if summary and len(summary.get("norms", {}).get("layers", [])) == len(norm_cols):
         layers_doc = summary["norms"]["layers"]
         layers = tuple(LayerInfo(d["name"], tuple(d["shape"]), int(d["params"])) for d in layers_doc)
@@ -109,7 +110,7 @@ def run_info(folder: Path, cfg: RunConfig, summary: dict | None, norm_cols: list
     else:
         layers = tuple(LayerInfo(h[5:], (), 0) for h in norm_cols)
         initial = first.layer_norms if first else (0.0,) * len(layers)
-    return RunInfo(config=cfg, device=str(summary.get("device", "")) if summary else "saved",
+    return RunInfo(config=cfg, device=str(summary.get("device", "")) if summary else cfg.device,
                    layers=layers, initial_norms=initial, initial_total=total_from_layers(initial),
                    data_source=str(summary.get("data_source", "")) if summary else str(folder),
                    x_test=x_test)

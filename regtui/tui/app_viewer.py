@@ -8,6 +8,7 @@ files say. `e` exports the screen as an SVG figure (regtui.tui.export).
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from textual import on, work
@@ -52,9 +53,9 @@ class ViewerApp(StartApp):
     _backlog: list[FollowUpdate]
     _figure_restores: tuple[str, str]
 
-    @property
+    @cached_property
     def train_hint(self) -> str:
-        """The command that trains what the viewer shows, for its refusals."""
+        """The command that trains what the viewer shows, for its refusals (asked per key)."""
         name = self.viewer_label if self.viewer_label in preset_paths() else "PRESET"
         return f"regtui tui {name} (or headless: regtui run {name})"
 
@@ -131,18 +132,18 @@ class ViewerApp(StartApp):
         self._set_task(configs[0].task)
 
     def viewer_message(self) -> str:
-        """The status line's words in the viewer: what is live or stalled, then the keys."""
+        """The status line's words in the viewer: stalled runs first, what is followed, the keys."""
         parts = [f"{name} stalled: no new epoch for {duration(s)}, yet its status says running "
                  "(killed?)" for name, s in self._stalled.items()]
         live = [r.name for r in self.runs if r.result is None and r.name not in self._stalled]
         where = ", ".join(str(p) for p in self.follower.paths) if self.follower else ""
         if self.follow:
+            stalled = f", {len(self._stalled)} stalled" if self._stalled else ""
             ended = sum(r.result is not None for r in self.runs)
-            parts.insert(0, f"Following {where}: {len(live)} running, {ended} ended" if self.runs
+            parts.append(f"Following {where}: {len(live)} running{stalled}, {ended} ended" if self.runs
                          else f"Following {where}: waiting for a run's first epoch")
         elif live:
-            parts.insert(0, f"{', '.join(live)} still running when read; to watch: "
-                            f"regtui show --follow {where}")
+            parts.append(f"{', '.join(live)} still running when read; to watch: regtui show --follow {where}")
         keys = "r replay · e export · h settings" if self.runs else "q quit"
         return " · ".join([*parts, keys])
 

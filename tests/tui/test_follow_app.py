@@ -61,7 +61,7 @@ async def test_a_run_whose_epochs_stop_shows_as_stalled_until_it_moves_or_ends(t
     app = RegtuiApp(follower=Follower([tmp_path], wait=True), follow=True, speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: "true stalled: no new epoch for 1m4" in app.message_line, 20)
-        assert "(killed?)" in app.message_line
+        assert "(killed?) · Following" in app.message_line and "0 running, 1 stalled" in app.message_line
         assert len(app.runs[0].epochs) == 3 and app.runs[0].result is None
         await pilot.press("r")  # no replay of a run still being written
         await wait_until(lambda: any("true is still being written" in n.message

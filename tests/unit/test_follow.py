@@ -14,6 +14,7 @@ from regtui.experiments import run_folders
 from regtui.experiments.follow import Follower, NewEpochs, RunEnd, RunSeen, session_label
 from regtui.experiments.run_folders import RunWriter, metric_rows, write_run
 from regtui.experiments.saved import RUNNING, SavedRunError, load_run, load_runs
+from regtui.models.layers import layer_rows
 from tests.tui.streams import fake_result
 
 
@@ -50,6 +51,9 @@ def test_a_run_is_read_as_it_is_written_up_to_its_last_whole_line(tmp_path):
     assert [type(e) for e in update.events] == [NewEpochs] and update.events[0].reports[0].epoch == 3
     assert update.events[0].reports[0].val_acc == result.history[2].val_acc
     assert follower.running == ["true"]
+    info = events[0].info  # shapes come with summary.json at the end: none shown as 0 meanwhile
+    assert info.device == "auto"
+    assert [row[2] for row in layer_rows(info.layers, info.initial_norms)] == [""] * 5
 
 
 def test_the_end_comes_from_the_status_file_and_the_run_is_read_whole(tmp_path):
