@@ -131,21 +131,24 @@ class ViewerApp(StartApp):
         self.query_one(SettingsPane).show_preset(self.preset)
         self._set_task(configs[0].task)
 
-    def viewer_message(self) -> str:
-        """The status line's words in the viewer: stalled runs first, what is followed, the keys."""
+    def viewer_message(self, figure: bool = False) -> str:
+        """The status line's words in the viewer: stalled runs first, what is followed, the keys;
+        for a `figure`, what is shown instead of the keys."""
         parts = [f"{name} stalled: no new epoch for {duration(s)}, yet its status says running "
                  "(killed?)" for name, s in self._stalled.items()]
         live = [r.name for r in self.runs if r.result is None and r.name not in self._stalled]
         where = ", ".join(str(p) for p in self.follower.paths) if self.follower else ""
-        if self.follow:
+        if self.follow and not figure:
             stalled = f", {len(self._stalled)} stalled" if self._stalled else ""
             ended = sum(r.result is not None for r in self.runs)
             parts.append(f"Following {where}: {len(live)} running{stalled}, {ended} ended" if self.runs
                          else f"Following {where}: waiting for a run's first epoch")
         elif live:
-            parts.append(f"{', '.join(live)} still running when read; to watch: regtui show --follow {where}")
-        keys = "r replay · e export · h settings" if self.runs else "q quit"
-        return " · ".join([*parts, keys])
+            parts.append(f"{', '.join(live)} still running when read" +
+                         ("" if figure else f"; to watch: regtui show --follow {where}"))
+        if figure:
+            return " · ".join([*parts, f"{runs_text(len(self.runs))} from {where or self.preset.name}"])
+        return " · ".join([*parts, "r replay · e export · h settings" if self.runs else "q quit"])
 
     def _frame(self, force: bool = False) -> None:
         super()._frame(force)
@@ -167,8 +170,7 @@ class ViewerApp(StartApp):
         self.clear_notifications()
         view = self.query_one(LiveView)
         self._figure_restores = (self.message_line, view.speed)
-        shown = ", ".join(str(p) for p in self.follower.paths) if self.follower else self.preset.name
-        self.message_line, view.speed = f"{runs_text(len(self.runs))} from {shown}", ""
+        self.message_line, view.speed = self.viewer_message(figure=True), ""
         self._draw(force=True)
 
     def take_figure(self) -> str:
@@ -182,6 +184,8 @@ class ViewerApp(StartApp):
 
     def action_export(self) -> None:
         """Write the figure beside the folder shown (or in ./runs) once laid out, and say where."""
+        if not self.query_one(Footer).display:
+            return  # a figure is being taken (e pressed twice at once)
         folders = self.follower.paths if self.follower else []
         path = figure_path(folders, self.out_dir, f"tui-{self.preset.name}")
         self.prepare_figure()

@@ -123,7 +123,8 @@ def test_export_writes_an_svg_figure_with_the_runs(quick_session, tmp_path):
     text = svg_text(target)
     assert "1:• true" in text and "2:+ random" in text  # the legend
     assert "Accuracy % per epoch" in text and "fc1.weight" in text  # the charts and the table
-    assert "Replay" not in text and "palette" not in text  # no footer in a figure
+    assert "Replay" not in text and "palette" not in text  # no footer in a figure ...
+    assert "r replay" not in text and f"2 runs from {quick_session}" in text  # ... nor key hints
     def width() -> float:
         return float(ET.parse(target).getroot().get("viewBox").split()[2])
 
