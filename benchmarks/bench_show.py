@@ -16,6 +16,7 @@ import os
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def record(folder: Path, size: tuple[int, int], limit_s: float) -> tuple[float |
     names = [r.info.config.name for r in runs]
     last = f"{names[-1]} {runs[-1].history[-1].epoch}/{runs[-1].history[-1].epochs}"
     env = f"PYTHONPATH={shlex.quote(os.environ.get('PYTHONPATH', ''))}"
-    cmd = f"env {env} {shlex.quote(sys.executable)} -m regtui show {shlex.quote(str(folder))}"
+    # from a scratch folder: `python -m` puts the working folder first on sys.path
+    cmd = (f"cd {shlex.quote(tempfile.gettempdir())} && env {env} {shlex.quote(sys.executable)} -m regtui "
+           f"show {shlex.quote(str(folder.resolve()))}")
     t0 = time.monotonic()
     subprocess.run([*TMUX, "new", "-d", "-s", SESSION, "-x", str(size[0]), "-y", str(size[1]), cmd],
                    check=True)
