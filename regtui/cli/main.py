@@ -14,6 +14,7 @@ from regtui.cli.exits import RegtuiTyper, fail
 from regtui.cli.options import SPEED_HELP, speed_option
 from regtui.engine.config import check_value
 from regtui.headless.console import PipeConsole
+from regtui.system.errors import reason, shown
 
 app = RegtuiTyper(
     name="regtui",
@@ -116,26 +117,78 @@ def tui(
                             exit_delay=exit_delay, threads=threads, speed=speed_option(speed)))
 
 
-@app.command(short_help="Open saved run folders in the app and replay them.")
+SHOW_SPEED_HELP = ("Pace of a replay (r, or --replay): 1 = a run unfolds over ~4 s, 2 twice as fast, "
+                   "0.25 ... 8, or 'full'. The comparison itself opens whole at once.")
+
+
+@app.command(short_help="Open saved runs in a viewer; --follow watches runs still training.")
 def show(
     folders: Annotated[list[str], typer.Argument(help="Run folders, or session folders holding them "
-                                                       "(from regtui run or the app's w).")],
-    speed: Annotated[str, typer.Option(help=SPEED_HELP)] = "1",
-    exit_when_done: Annotated[bool, typer.Option("--exit-when-done",
-                                                 help="Quit when the replay ends (demos).")] = False,
+                                                      "(from regtui run, regtui sweep or the app's w).")],
+    follow: Annotated[bool, typer.Option(
+        "--follow", help="Keep reading the folders while regtui run or regtui sweep writes them: new "
+                         "epochs within about a second, new runs of a session, each run's end from "
+                         "its status file; a run whose epochs stop while its status says running "
+                         "is marked stalled. Polls (network file systems work); never writes "
+                         "there.")] = False,
+    export: Annotated[str | None, typer.Option(
+        "--export", metavar="FILE.svg", help="Write the charts, legend and tables as an SVG figure "
+                                             "and exit, without taking the terminal.")] = None,
+    size: Annotated[str | None, typer.Option(
+        metavar="COLUMNSxROWS", help="Size of the --export figure in terminal cells "
+                                     "(default 160x50).")] = None,
+    replay: Annotated[bool, typer.Option("--replay", help="Open on a replay of the runs (as r does) "
+                                                          "instead of the whole comparison.")] = False,
+    speed: Annotated[str, typer.Option(help=SHOW_SPEED_HELP)] = "1",
+    exit_when_done: Annotated[bool, typer.Option(
+        "--exit-when-done", help="Quit when the --replay ends, or 2 s after opening (demos).")] = False,
 ) -> None:
-    """Open saved runs in the app: the same charts, legend and norm table, replayed (r: again).
+    """Open saved runs in a viewer: the same charts, legend and norm table, every run whole at once.
 
-    Several folders compare runs across sessions. A run killed mid-way opens too.
+    The viewer does not train (regtui tui PRESET does). Several folders compare sessions; a run
+    killed mid-way opens too. Keys: r replay, e export a figure, h settings, ? help, q quit.
     """
-    from regtui.experiments.saved import load_runs
+    from regtui.experiments.follow import Follower
 
     pace = speed_option(speed)
-    results = load_runs(folders)
+    if export is not None and (follow or replay or exit_when_done):
+        raise fail("--export draws the runs as they are and exits: leave out --follow, --replay "
+                   "and --exit-when-done")
+    if follow and exit_when_done:
+        raise fail("--follow keeps watching (more runs may come): quit with q; leave out --exit-when-done")
+    if size is not None and export is None:
+        raise fail("--size sets the size of the --export figure: give --export FILE.svg too")
+    if export is not None:
+        return _export(Follower(folders), export, size)
+    follower = Follower(folders, wait=follow)  # reads them now: a bad folder fails before the screen
     from regtui.tui.launch import launch
 
     raise typer.Exit(launch(preset=None, autostart=False, exit_when_done=exit_when_done, speed=pace,
-                            saved=results))
+                            follower=follower, follow=follow, replay=replay))
+
+
+def _export(follower: Any, name: str, size: str | None) -> None:
+    """`regtui show --export`: draw the runs headless, write the SVG figure, say where."""
+    from pathlib import Path
+
+    from regtui.tui.app_frame import MIN_SIZE
+    from regtui.tui.export import DEFAULT_SIZE, check_target, parse_size, write_figure
+    from regtui.tui.launch import export_figure
+
+    path = Path(name).expanduser()
+    problem = check_target(path) if name.strip() else "--export: the file name is empty; give FILE.svg"
+    try:
+        cells = parse_size(size, MIN_SIZE) if size else DEFAULT_SIZE
+    except ValueError as exc:
+        problem = problem or str(exc)
+    if problem:
+        raise fail(problem)
+    svg = export_figure(follower, cells)
+    try:
+        write_figure(path, svg)
+    except OSError as exc:
+        raise fail(f"--export {shown(path)}: cannot write it: {reason(exc)}") from None
+    typer.echo(f"Figure: {path}")
 
 
 def main() -> None:

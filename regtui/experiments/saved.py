@@ -1,8 +1,10 @@
 """Read run folders written by `regtui run` or the app's save back into RunResults (no UI).
 
-A run folder holds config.toml, metrics.csv and summary.json (see results.py). A folder
-from a killed run may lack summary.json: the layer shapes are then unknown and the norms
-at epoch 1 stand in for the initial ones.
+A run folder holds config.toml, status, metrics.csv and summary.json (run_folders.py). A
+folder from a killed run may lack summary.json: the layer shapes are then unknown, the norms
+at epoch 1 stand in for the initial ones and `status` says how it ended (still `running`
+after a kill -9). Runs opened together get names unique across sessions (RunNames). What
+regtui writes, it reads: NaN and infinite numbers of a run that diverged are kept.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from pathlib import Path
 from regtui.engine.config import COUNT_MAX, ConfigError, RunConfig, from_mapping
 from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult
 from regtui.experiments.presets import load_preset
+from regtui.experiments.run_names import RunNames
 from regtui.models.layers import LayerInfo, total_from_layers
 from regtui.system.errors import RegtuiError, reason, shown
-from regtui.system.folder_names import NAME_MAX_BYTES, folder_key, folder_name_problem
 
 METRICS = "metrics.csv"
+STATUS = "status"  # RUNNING while the run trains, then its stop reason (run_folders.py writes it)
+RUNNING = "running"
 REQUIRED = ("epoch", "train_loss", "val_loss", "total_norm")
 
 
@@ -42,80 +46,118 @@ def _kind(path: Path) -> str | None:
         raise SavedRunError(f"{shown(path)}: {reason(exc)}; {WANTED}") from None
 
 
+def checked_folder(name: str | os.PathLike[str]) -> Path:
+    """`name` as an existing folder's Path; SavedRunError saying what it is instead (an empty
+    name, a file, nothing there)."""
+    if not os.fspath(name).strip():  # Path("") would be the current folder
+        raise SavedRunError(f"a folder name is empty; {WANTED} (. is the current folder)")
+    path = Path(name).expanduser()
+    kind = _kind(path)
+    if kind == "file":
+        inside = f"; this file is in the run folder {shown(path.parent)}" \
+            if path.name in (METRICS, "summary.json", "config.toml", STATUS) else ""
+        raise SavedRunError(f"{shown(path)} is a file, not a folder; {WANTED}{inside}")
+    if kind is None:
+        raise SavedRunError(f"{shown(path)}: no such folder; {WANTED}")
+    return path
+
+
+def is_run_folder(path: Path) -> bool:
+    """Whether `path` is one run's folder (rather than a session folder holding run folders)."""
+    return (path / METRICS).is_file() or (path / "config.toml").is_file()
+
+
+def runs_in(session: Path) -> list[Path]:
+    """The run folders inside a session folder, in the order they were trained (a session
+    writes its runs' metrics one after another)."""
+    inner = [p for p in session.iterdir() if p.is_dir() and (p / METRICS).is_file()]
+    return sorted(inner, key=lambda p: ((p / METRICS).stat().st_mtime, p.name))
+
+
 def run_folders(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The run folders named: each path is a run folder or a session folder holding some."""
-    found: list[Path] = []
+    """The run folders named: each path is a run folder or a session folder holding some; a
+    folder named twice (itself, or through its session) is read once."""
+    found: dict[Path, Path] = {}
     for name in paths:
-        if not os.fspath(name).strip():  # Path("") would be the current folder
-            raise SavedRunError(f"a folder name is empty; {WANTED} (. is the current folder)")
-        path = Path(name).expanduser()
-        kind = _kind(path)
-        if kind == "file":
-            inside = f"; this file is in the run folder {shown(path.parent)}" \
-                if path.name in (METRICS, "summary.json", "config.toml") else ""
-            raise SavedRunError(f"{shown(path)} is a file, not a folder; {WANTED}{inside}")
-        if kind is None:
-            raise SavedRunError(f"{shown(path)}: no such folder; {WANTED}")
-        if (path / METRICS).is_file() or (path / "config.toml").is_file():
-            found.append(path)
-            continue
-        # in the order they were trained: a session writes its runs' metrics one after another
-        inner = sorted((p for p in path.iterdir() if p.is_dir() and (p / METRICS).is_file()),
-                       key=lambda p: ((p / METRICS).stat().st_mtime, p.name))
+        path = checked_folder(name)
+        inner = [path] if is_run_folder(path) else runs_in(path)
         if not inner:
             raise SavedRunError(f"{shown(path)}: not a run folder (no {METRICS}) nor a session folder "
                                 "holding any")
-        found.extend(inner)
-    return found
+        found.update((p.resolve(), p) for p in inner if p.resolve() not in found)
+    return list(found.values())
+
+
+def read_status(folder: Path) -> str | None:
+    """The run's `status` file: `running`, or how it ended; None when absent or unreadable."""
+    try:
+        return (folder / STATUS).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def load_run(folder: Path) -> RunResult:
     """One run folder as a RunResult (no weights: final_state is empty).
 
-    What regtui writes, it reads: NaN and infinite numbers (a run that diverged) are kept as
-    such and the epochs holding them are named in a note; a last row cut short by a crash
-    (no newline at its end) is left out.
+    NaN and infinite numbers (a run that diverged) are kept as such and the epochs holding
+    them are named in a note; a last row cut short by a crash (no newline at its end) is left out.
     """
     summary = _summary(folder)
-    cfg = _config(folder, summary)
+    cfg = read_config(folder, summary)
     header, rows = _metrics(folder)
     norm_cols = [h for h in header if h.startswith("norm:")]
-    history = [_report(cfg, row, norm_cols, f"{shown(folder / METRICS)} line {i}")
+    history = [row_report(cfg, row, norm_cols, f"{shown(folder / METRICS)} line {i}")
                for i, row in enumerate(rows, 2)]
     _check_epochs(history, folder / METRICS)
     x_test, curves = _curves(folder)
     history = [replace(r, curve=curves[r.epoch]) if r.epoch in curves else r for r in history]
-    by_epoch = {r.epoch: r for r in history}
-    history = [replace(r, best_val_acc=by_epoch[r.best_epoch].val_acc) if r.best_epoch in by_epoch
-               else replace(r, best_epoch=None) for r in history]
+    val = {r.epoch: r.val_acc for r in history}
+    history = [with_best(r, val) for r in history]
     try:
-        return _result(folder, cfg, summary, norm_cols, history, x_test)
+        info = run_info(folder, cfg, summary, norm_cols, history[0] if history else None, x_test)
+        notes = _non_finite_note(history)
+        if notes:
+            info = replace(info, notes=(*info.notes, f"{cfg.name}: {notes}"))
+        if summary:
+            stop = str(summary.get("stop_reason", "finished"))
+            stop = stop if stop in STOP_REASONS else "stopped"
+        else:  # no summary: `status` says how it ended, or still `running` after a kill -9
+            stop = read_status(folder) or ""
+            stop = stop if stop in STOP_REASONS else "interrupted"
+        wall = float(summary.get("wall_time_s") or 0.0) if summary else 0.0
+        return RunResult(info=info, history=history, stop_reason=stop,
+                         wall_time=wall if math.isfinite(wall) else 0.0, final_state={},
+                         restored_best=summary.get("restored_best") is True if summary else False)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a summary of another shape
         raise SavedRunError(f"{shown(folder / 'summary.json')}: not a regtui run summary "
                             f"({type(exc).__name__}: {exc})") from None
 
 
-def _result(folder: Path, cfg: RunConfig, summary: dict | None, norm_cols: list[str],
-            history: list[EpochReport], x_test: tuple[float, ...] | None) -> RunResult:
-    """The RunResult of a folder from its parts; a summary of another shape raises from here."""
+def with_best(report: EpochReport, val_acc: dict[int, float | None]) -> EpochReport:
+    """`report` with the validation accuracy of its best epoch, from `val_acc` by epoch (the
+    CSV holds only the best epoch's number); no best epoch when that epoch is not known."""
+    if report.best_epoch in val_acc:
+        return replace(report, best_val_acc=val_acc[report.best_epoch])
+    return replace(report, best_epoch=None)
+
+
+def run_info(folder: Path, cfg: RunConfig, summary: dict | None, norm_cols: list[str],
+             first: EpochReport | None, x_test: tuple[float, ...] | None = None) -> RunInfo:
+    """What the run started with: from summary.json, or for an unfinished run the CSV header's
+    layer names (shapes unknown), epoch 1's norms (`first`) for the initial ones and the
+    device it was asked for (config.toml: e.g. "auto"; summary.json names the one it got)."""
     if summary and len(summary.get("norms", {}).get("layers", [])) == len(norm_cols):
         layers_doc = summary["norms"]["layers"]
         layers = tuple(LayerInfo(str(d["name"]), tuple(int(n) for n in d["shape"]), int(d["params"]))
                        for d in layers_doc)
         initial = tuple(float(d["norm_before"]) for d in layers_doc)
-    else:  # unfinished run: names from the CSV header, epoch 1's norms for the start
+    else:
         layers = tuple(LayerInfo(h[5:], (), 0) for h in norm_cols)
-        initial = history[0].layer_norms if history else (0.0,) * len(layers)
-    notes = _non_finite_note(history)
-    info = RunInfo(config=cfg, device=str(summary.get("device", "")) if summary else "saved",
+        initial = first.layer_norms if first else (0.0,) * len(layers)
+    return RunInfo(config=cfg, device=str(summary.get("device", "")) if summary else cfg.device,
                    layers=layers, initial_norms=initial, initial_total=total_from_layers(initial),
                    data_source=str(summary.get("data_source", "")) if summary else str(folder),
-                   x_test=x_test, notes=(f"{cfg.name}: {notes}",) if notes else ())
-    reason = str(summary.get("stop_reason", "finished")) if summary else "interrupted"
-    wall = float(summary.get("wall_time_s") or 0.0) if summary else 0.0
-    return RunResult(info=info, history=history, stop_reason=reason if reason in STOP_REASONS else "stopped",
-                     wall_time=wall if math.isfinite(wall) else 0.0, final_state={},
-                     restored_best=summary.get("restored_best") is True if summary else False)
+                   x_test=x_test)
 
 
 def _non_finite_note(history: list[EpochReport]) -> str:
@@ -140,34 +182,9 @@ def _check_epochs(history: list[EpochReport], path: Path) -> None:
 
 
 def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunResult]:
-    """Every run under `paths`, in order; run names made unique across sessions."""
-    results, seen = [], set()
-    for folder in run_folders(paths):
-        result = load_run(folder)
-        name = unique_name(result.info.config.name, folder.parent.name, seen)
-        if name != result.info.config.name:  # two sessions' "true" runs: named by their session
-            result.info = replace(result.info, config=result.info.config.replace(name=name))
-            result.history = [replace(r, run=name) for r in result.history]
-        seen.add(folder_key(name))
-        results.append(result)
-    return results
-
-
-def unique_name(name: str, session: str, seen: set[str]) -> str:
-    """`name`, or "<session>-<name>" (then "-2", "-3" ...) when a run of that name came first.
-
-    A run name is one folder name (no '/'), so the session is joined with a dash; `seen`
-    holds folder_key()s, as names differing in case only are one folder on some disks.
-    """
-    if folder_key(name) not in seen:
-        return name
-    base = f"{session}-{name}"
-    if folder_name_problem(base):  # too long for one folder name: the name and a number
-        base = name.encode()[:NAME_MAX_BYTES - 8].decode(errors="ignore").strip()
-    candidate, n = base, 2
-    while folder_key(candidate) in seen:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    """Every run under `paths`, in order; names made unique across sessions (RunNames)."""
+    names = RunNames()
+    return [names.rename(load_run(folder), folder) for folder in run_folders(paths)]
 
 
 def _curves(folder: Path) -> tuple[tuple[float, ...] | None, dict[int, tuple[float, ...]]]:
@@ -200,7 +217,8 @@ def _summary(folder: Path) -> dict | None:
     return doc
 
 
-def _config(folder: Path, summary: dict | None) -> RunConfig:
+def read_config(folder: Path, summary: dict | None = None) -> RunConfig:
+    """The run's settings: config.toml, else the summary's copy; named after its folder."""
     try:
         if (folder / "config.toml").is_file():
             return load_preset(str(folder / "config.toml")).runs[0].replace(name=folder.name)
@@ -227,10 +245,15 @@ def _metrics(folder: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise SavedRunError(f"{shown(path)}: cannot read: {exc}") from None
     if rows and not text.endswith("\n"):
         rows.pop()  # a row a crash cut short: every row regtui writes ends with its newline
+    check_header(header, path)
+    return header, rows
+
+
+def check_header(header: list[str], path: Path) -> None:
+    """Raise SavedRunError unless `header` has the columns every regtui metrics.csv has."""
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise SavedRunError(f"{shown(path)}: not a regtui metrics file (missing column {missing[0]!r})")
-    return header, rows
 
 
 def _number(row: dict[str, str], key: str, where: str) -> float | None:
@@ -254,7 +277,8 @@ def _whole(row: dict[str, str], key: str, where: str) -> int | None:
     return int(number)
 
 
-def _report(cfg: RunConfig, row: dict[str, str], norm_cols: list[str], where: str) -> EpochReport:
+def row_report(cfg: RunConfig, row: dict[str, str], norm_cols: list[str], where: str) -> EpochReport:
+    """One metrics.csv row (a dict by column) as an EpochReport; SavedRunError naming `where`."""
     def num(key: str) -> float | None:
         return _number(row, key, where)
 

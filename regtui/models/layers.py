@@ -40,7 +40,8 @@ def layer_rows(layers: tuple[LayerInfo, ...] | list[LayerInfo], before: tuple[fl
     ends = list(after) if after is not None else [None] * len(layers)
 
     def row(name: str, shape: str, n: int, b: float, a: float | None) -> list[str]:
-        cells = [name] + ([] if short else [shape]) + [_count(n, short), f"{b:.4f}"]
+        count = _count(n, short) if n else ""  # 0: not known (a run still being written)
+        cells = [name] + ([] if short else [shape]) + [count, f"{b:.4f}"]
         # round first: a change of -0.00001 would print as "-0.0000"; `or 0.0` drops the sign of -0.0
         return cells + ([] if a is None else [f"{a:.4f}", f"{round(a - b, 4) or 0.0:+.4f}"])
 

@@ -1,9 +1,10 @@
 """RegtuiApp: choose an experiment, watch it train live, compare runs, save them.
 
-The app is a chain of four App classes, one seam each: RegtuiApp (state, layout, torch
-loading, presets and form, which commands may act) -> StartApp (app_start.py: start, stop,
-save, quit) -> PlaybackApp (app_playback.py: pacing, replay, chart controls) -> FrameApp
-(app_frame.py: size and drawing). __init__ here is the one place that sets state.
+The app is a chain of five App classes, one seam each: RegtuiApp (state, layout, torch
+loading, presets and form, which commands may act) -> ViewerApp (app_viewer.py: `regtui
+show`, following folders, export) -> StartApp (app_start.py: start, stop, save, quit) ->
+PlaybackApp (app_playback.py: pacing, replay, chart controls) -> FrameApp (app_frame.py:
+size and drawing). __init__ here is the one place that sets state.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from textual.worker import Worker
 
 from regtui.engine import RunResult
 from regtui.engine.config import ConfigError
+from regtui.experiments.follow import Follower, FollowUpdate, session_label
 from regtui.experiments.presets import Preset, load_preset, preset_paths
 from regtui.system.errors import EXPECTED
 from regtui.tui.app_frame import MIN_SIZE
-from regtui.tui.app_start import StartApp
-from regtui.tui.form import runs_text
+from regtui.tui.app_viewer import VIEWER_KEY, ViewerApp
 from regtui.tui.groups import chart_lines
-from regtui.tui.keys import COMMANDS, bindings, why_not
+from regtui.tui.keys import COMMANDS, VIEWER_HIDDEN, bindings, why_not
 from regtui.tui.loading import EngineReady, load_engine, torch_loaded, torch_ready
 from regtui.tui.pacing import DEFAULT_SPEED, Pacer
 from regtui.tui.session import SessionRun
@@ -40,9 +41,12 @@ from regtui.tui.widgets.live_view import LiveView, preview_info
 from regtui.tui.widgets.settings import SettingsPane
 
 HINT = "s: start a run · a: run the whole preset · ?: help.  Table: initial weights."
+VIEWER_NOTE = ("regtui show is a viewer of saved runs: it does not train (s, a, c and p say so). "
+               "It opens on the whole comparison; r replays it, e exports it as an SVG figure; with "
+               "--follow it draws runs still being written. To train: {train}.")
 
 
-class RegtuiApp(StartApp):
+class RegtuiApp(ViewerApp):
     """The interactive front end; a second consumer of the engine's per-epoch stream."""
 
     CSS_PATH = "app.tcss"
@@ -54,17 +58,26 @@ class RegtuiApp(StartApp):
     def __init__(self, preset: str | None = None, autostart: bool = False,
                  exit_when_done: bool = False, exit_delay: float = 2.0,
                  out_dir: Path = Path("runs"), speed: float | None = DEFAULT_SPEED,
-                 saved: list[RunResult] | None = None,
+                 saved: list[RunResult] | None = None, follower: Follower | None = None,
+                 follow: bool = False, replay: bool = False,
                  on_torch: Callable[[], object] | None = None) -> None:
+        """`saved` runs, or the runs `follower` reads (kept polled with `follow`), make the app
+        `regtui show`'s viewer: they are shown whole at once (`replay`: replayed instead)."""
         super().__init__()
         self.on_torch = on_torch  # called in the loading thread once torch is imported
         self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
-        self.saved = saved or []  # `regtui show`: finished runs to replay on start
-        if self.saved:
-            self.preset = Preset("saved runs", f"{runs_text(len(self.saved))} saved · r replay · -/+ speed",
-                                 Path("."), tuple(r.info.config for r in self.saved))
+        self.saved = saved or []  # `regtui show`: finished runs to show
+        self.follower, self.follow, self.replay_on_start = follower, follow, replay
+        self.viewer = bool(self.saved) or follower is not None  # a viewer: it never trains
+        self.viewer_label = session_label(follower.paths) if follower else "saved runs"
+        self._stalled: dict[str, float] = {}  # followed runs gone quiet: seconds since their last epoch
+        self._backlog: list[FollowUpdate] = []  # what the folders gave during a replay
+        self._figure_restores = ("", "")  # status message and speed label, hidden in a figure
+        if self.viewer:  # until the runs are in, the pane names them and holds a placeholder
+            self.preset_key = VIEWER_KEY
+            self.preset = Preset(self.viewer_label, "saved runs", Path("."), self.preset.runs)
         self.autostart = autostart
         self.exit_when_done = exit_when_done
         self.exit_delay = exit_delay
@@ -84,24 +97,24 @@ class RegtuiApp(StartApp):
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
             options = [(name, name) for name in preset_paths()]
-            if self.preset_key not in preset_paths():  # a preset file of the user's
-                options.append((f"{self.preset.name} (file)", self.preset_key))
+            if self.preset_key not in preset_paths():  # a preset file of the user's, or saved runs
+                options.append((f"{self.preset.name} ({'saved' if self.viewer else 'file'})",
+                                self.preset_key))
             yield SettingsPane(options, self.preset_key, id="settings")
             yield LiveView(id="main")
         yield Static("terminal too small (needs {}x{})".format(*MIN_SIZE), id="too-small")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(LiveView).loading = True
+        self.query_one(LiveView).loading = not self.viewer
         self._show_preset(self.preset)
         self._layout_for_size()
         self.set_interval(TICK_S, self._frame)
         self._show_speed()
-        if self.saved:
-            self.query_one(SettingsPane).display = False  # the charts get the room (h: settings)
-            self._layout_for_size()
-            self._replay(self.saved)
-        elif self.autostart:
+        if self.viewer:
+            self._open_viewer()  # it never trains, so it never loads torch
+            return
+        if self.autostart:
             self._pending = "start_all"  # as soon as torch is ready
         if torch_loaded():  # already imported (tests, a second app): nothing to wait for
             self._engine_ready(EngineReady(torch_ready(self.on_torch)))
@@ -186,12 +199,20 @@ class RegtuiApp(StartApp):
         """
         return why_not(action, params, training=self.training, busy=self.busy, runs=len(self.runs),
                        finished=any(r.result is not None for r in self.runs),
-                       lines=len(chart_lines(self.runs)), speed=self.pacer.speed)
+                       lines=len(chart_lines(self.runs)), speed=self.pacer.speed,
+                       viewer=self.train_hint if self.viewer else None, live=self.live_run())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """None (dimmed in the footer) when a command cannot act; its key then reaches the
-        hidden `why_not` binding, which says why."""
-        return None if self.why_not(action, *parameters) else True
+        hidden `why_not` binding, which says why. In the viewer, training commands are off
+        the footer (False) and the viewer's own have shown twins (keys.bindings)."""
+        if action == "in_viewer":
+            if not self.viewer:
+                return False
+            action, parameters = str(parameters[0]), ()
+        if not self.why_not(action, *parameters):
+            return True
+        return False if self.viewer and action in VIEWER_HIDDEN else None
 
     def action_why_not(self, action: str) -> None:
         """Say why the command bound to the key just pressed cannot act now."""
@@ -220,4 +241,4 @@ class RegtuiApp(StartApp):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(VIEWER_NOTE.format(train=self.train_hint) if self.viewer else ""))

@@ -39,7 +39,7 @@ class FrameApp(App[int]):
     pacer: Pacer
     frame_budget: RedrawBudget
     message_line: str
-    saved: list
+    viewer: bool
     engine_ready: bool
     _dirty: bool
     _loading_since: float | None
@@ -101,8 +101,8 @@ class FrameApp(App[int]):
 
     def _status_message(self) -> str:
         """The status line's message: while torch loads, the wait (redrawn every tick: it moves)."""
-        if not self.engine_ready and not self.saved and self._loading_since is not None:
-            # a replay needs no torch: it shows its own message instead
+        if not self.engine_ready and not self.viewer and self._loading_since is not None:
+            # the viewer needs no torch: it shows its own message instead
             return loading_text(time.monotonic() - self._loading_since, self._pending is not None)
         return self.message_line
 

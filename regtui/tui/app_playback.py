@@ -139,7 +139,7 @@ class PlaybackApp(FrameApp):
     def _training_done(self, message: TrainingDone) -> None:
         pane = self.query_one(SettingsPane)
         pane.disabled = False
-        if self.size.width >= NARROW and not self.saved:  # narrow screens and `show` keep the charts
+        if self.size.width >= NARROW and not self.viewer:  # narrow screens and `show` keep the charts
             pane.display = True
         self._layout_for_size()
         ended = f"Failed: {message.error}. " if message.error else \

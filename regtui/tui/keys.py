@@ -25,15 +25,17 @@ class Command:
     label: str  # short footer / palette title
     description: str  # one line for the help screen and the command palette
     show: bool = True  # in the footer (False: help, palette and key only; room at 80 columns)
+    viewer: bool | None = None  # in `regtui show`'s footer (None: as `show`; False: the key says why)
     display: str | None = None  # how the help screen writes the key, when not the key itself
     group: str | None = None  # help writes ONE line (this text) for the commands of a group
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("s", "start", "Start", "start one run with the settings in the left pane"),
+    Command("s", "start", "Start", "start one run with the settings in the left pane (not in regtui "
+            "show: a viewer)", viewer=False),
     Command("a", "start_all", "Run all",
-            "run every run of the preset in turn, with the pane's common settings"),
-    Command("x", "stop", "Stop", "stop the run after the epoch in progress"),
+            "run every run of the preset in turn, with the pane's common settings", viewer=False),
+    Command("x", "stop", "Stop", "stop the run after the epoch in progress (a replay: skip to its end)"),
     Command("c", "clear", "Clear", "clear the session's runs from the charts (asks first)",
             show=False),
     Command("p", "choose_preset", "Preset", "choose another experiment (preset)", show=False),
@@ -44,7 +46,10 @@ COMMANDS: tuple[Command, ...] = (
             group="playback speed: slower, faster (the fastest is full speed)"),
     Command("plus,equals_sign", "speed(1)", "Faster", "play the runs faster (the fastest is full speed)",
             show=False, display="- +", group="playback speed: slower, faster (the fastest is full speed)"),
-    Command("r", "replay", "Replay", "replay the session's finished runs from epoch 1", show=False),
+    Command("r", "replay", "Replay", "replay the session's finished runs from epoch 1", show=False,
+            viewer=True),
+    Command("e", "export", "Export", "export the charts, legend and table as an SVG figure", show=False,
+            viewer=True),
     Command("z", "zoom", "Zoom", "epochs shown: whole run, last 50, last 20", show=False),
     Command("l", "toggle_log", "Log scale", "norm chart: log scale on or off", show=False),
     Command("n", "next_table_run", "Table run", "norm table: show the next run's layers", show=False),
@@ -76,26 +81,41 @@ def bindings() -> list[Binding]:
 
     When a command cannot act now, the app's `check_action` returns None: the footer shows
     it dimmed and Textual moves on to the next binding of the same key, the hidden
-    `why_not`, which tells the user why nothing happened.
+    `why_not`, which tells the user why nothing happened. In `regtui show` (a viewer) the
+    commands marked `viewer=False` return False instead (off the footer; the key still says
+    why), and those marked `viewer=True` get a shown twin `in_viewer(action)` first.
     """
-    main = [Binding(c.key, c.action, c.label, show=c.show) for c in COMMANDS]
+    main = []
+    for c in COMMANDS:
+        if c.viewer:  # shown in the viewer's footer only: a twin the app's check_action hides elsewhere
+            main.append(Binding(c.key, f"in_viewer({c.action!r})", c.label, show=True))
+        main.append(Binding(c.key, c.action, c.label, show=c.show))
     fallbacks = [Binding(c.key, f"why_not({c.action!r})", show=False) for c in COMMANDS]
     return [*main, Binding("escape", "leave_field", "Leave field", show=False), *fallbacks]
 
 
+VIEWER_HIDDEN = frozenset(c.action for c in COMMANDS if c.viewer is False)  # off the viewer's footer
+
+
 def why_not(action: str, params: tuple[object, ...], *, training: bool, busy: bool, runs: int,
-            finished: bool, lines: int, speed: float | None) -> str | None:
+            finished: bool, lines: int, speed: float | None, viewer: str | None = None,
+            live: str | None = None) -> str | None:
     """Why the command `action` cannot act now, in words for the user; None when it can.
 
     Pure, so each refusal is testable without an app. `action` is a name with its `params`
     apart (check_action) or written in (a binding, the palette): "toggle_run", (3,) or
     "toggle_run(3)". The state: `training` (the worker is alive), `busy` (training or playing
     back), `runs` in the session, whether any has `finished`, the legend's `lines` (runs and
-    seed groups), and the playback `speed` (None: full).
+    seed groups), and the playback `speed` (None: full). In `regtui show`, `viewer` is the
+    command that trains instead (e.g. "regtui tui quick") and `live` a run still being written.
     """
     action, _, args = action.partition("(")
     if args:
         params = ast.literal_eval(f"({args[:-1]},)")
+    if viewer is not None and action in ("start", "start_all", "clear", "choose_preset"):
+        return f"regtui show is a viewer of saved runs: it does not train. To train: {viewer}"
+    if action == "replay" and live is not None:
+        return f"{live} is still being written: r replays once every run has ended."
     if action in ("start", "start_all", "choose_preset", "replay", "clear") and busy:
         return ("A run is in progress: stop it first (x)." if training else
                 "Runs are playing: wait, or skip to the end (x).")
@@ -105,6 +125,7 @@ def why_not(action: str, params: tuple[object, ...], *, training: bool, busy: bo
         "save": None if finished else "Nothing to save yet: no run has ended.",
         "replay": None if finished else "Nothing to replay yet: no run has ended.",
         "next_table_run": None if runs else "No runs yet: the table shows the initial weights.",
+        "export": None if runs else "Nothing to export yet: no runs.",
     }
     if action == "speed" and params:
         if int(params[0]) < 0 and speed == SPEEDS[0]:

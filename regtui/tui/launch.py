@@ -1,4 +1,4 @@
-"""Start the Textual app from the command line and return its exit code.
+"""Start the Textual app from the command line and return its exit code, or draw a figure headless.
 
 SIGTERM, SIGHUP (the terminal closed), SIGINT and a terminal that is gone without a signal stop
 training and quit through Textual, so the terminal is restored; the process then ends with 130,
@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
     from regtui.engine import RunResult
+    from regtui.experiments.follow import Follower
 
 
 def leave_a_core_for_the_ui(threads: int | None = None) -> int:
@@ -28,18 +31,39 @@ def leave_a_core_for_the_ui(threads: int | None = None) -> int:
 
 def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay: float = 2.0,
            threads: int | None = None, speed: float | None = 1.0,
-           saved: list[RunResult] | None = None) -> int:
+           saved: list[RunResult] | None = None, follower: Follower | None = None,
+           follow: bool = False, replay: bool = False) -> int:
     """Run the app in this terminal; raises the config's errors before the screen is taken.
 
-    `speed` paces the charts (None: full speed); `saved` runs (regtui show) are replayed.
+    `speed` paces the charts (None: full speed); `saved` runs, or those `follower` read (and
+    keeps reading with `follow`), open the viewer (regtui show), replayed first with `replay`.
     """
     from regtui.tui.app import RegtuiApp
     from regtui.tui.exit_guard import ExitGuard
 
     app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                    exit_delay=exit_delay, speed=speed, saved=saved,
-                    on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
+                    exit_delay=exit_delay, speed=speed, saved=saved, follower=follower, follow=follow,
+                    replay=replay, on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
     with ExitGuard(app):  # a signal or a dead terminal: the process ends (130) within seconds
         code = app.run()
     return code or 0
 
+
+def export_figure(follower: Follower, size: tuple[int, int]) -> str:
+    """Draw the runs `follower` read, whole, in a headless app of `size`; the figure's SVG."""
+    from regtui.tui.app import RegtuiApp
+
+    app = RegtuiApp(follower=follower, speed=None)
+    figure: list[str] = []
+
+    async def draw_and_export(pilot: Pilot) -> None:
+        await pilot.pause()  # mounted; the runs are in
+        app.prepare_figure()
+        await pilot.pause()  # laid out without the footer and drawn
+        figure.append(app.take_figure())
+        app.exit(0)
+
+    app.run(headless=True, size=size, auto_pilot=draw_and_export)
+    if not figure:
+        raise RuntimeError("the app ended before the figure was drawn")
+    return figure[0]

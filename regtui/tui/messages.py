@@ -1,4 +1,4 @@
-"""Messages the training worker posts to the app (dataclasses; handled on the main thread)."""
+"""Messages the app's workers post (training, following folders); handled on the main thread."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from regtui.engine import EpochReport, RunInfo, RunResult
+from regtui.experiments.follow import FollowUpdate
 
 
 @dataclass
@@ -44,3 +45,10 @@ class TrainingDone(Message):
 
     stopped: bool
     error: str | None = None  # why training failed, for people; None when it did not
+
+
+@dataclass
+class Followed(Message):
+    """The folders `regtui show --follow` watches changed (new runs, epochs, ends, a stall)."""
+
+    update: FollowUpdate

@@ -6,6 +6,7 @@ important fields go first, so no field is ever cut mid-word. Line 2 is cut at a 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,10 +54,20 @@ def duration(seconds: float) -> str:
     return f"{s // 3600}h{s % 3600 // 60:02d}m"
 
 
+def gpu_here() -> bool:
+    """Whether this process has loaded torch and it sees a GPU (the viewer loads no torch)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and torch.cuda.is_available()
+
+
 def device_fields(device: str) -> list[Field]:
-    """The device; on CUDA also its name and the memory in use (dropped first when short)."""
+    """The device; on CUDA also its name and the memory in use (dropped first when short).
+
+    Only where this process has loaded torch and sees a GPU: `regtui show` of a run trained
+    on a GPU server opens on a laptop without loading torch or asking a driver it lacks.
+    """
     fields = [Field(device, 4)]
-    if device.startswith("cuda"):
+    if device.startswith("cuda") and gpu_here():
         fields.append(Field(gpu_name(device), 8))
         fields.append(Field(f"{gpu_memory(device) / 2**30:.1f} GiB", 7))
     return fields

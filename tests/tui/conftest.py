@@ -46,8 +46,9 @@ async def wait_until(predicate, timeout: float = 60.0, step: float = 0.05) -> No
 
 
 async def wait_for_training(app, timeout: float = 60.0) -> None:
-    """Wait until the app has started training and the worker has finished."""
-    await wait_until(lambda: app.runs and not app.busy and  # busy: also the pacer still playing
+    """Wait until the app has started training, the worker has finished and the playback has
+    shown every run (on a busy machine training can end while the pacer still holds a run)."""
+    await wait_until(lambda: app.runs and not app.busy and
                      all(r.result is not None for r in app.runs), timeout)
 
 

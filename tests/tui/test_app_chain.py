@@ -7,10 +7,11 @@ second that each message the app handles really changes what it should.
 
 from textual.message import Message
 
+from regtui.experiments.follow import FollowUpdate, RunEnd
 from regtui.tui.app import RegtuiApp
 from regtui.tui.app_frame import FrameApp
 from regtui.tui.loading import EngineReady
-from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
+from regtui.tui.messages import EpochsDone, Followed, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.widgets.live_view import LiveView
 from regtui.tui.widgets.settings import SettingsPane
 from tests.tui.conftest import wait_until
@@ -19,7 +20,7 @@ from tests.tui.streams import fake_result
 
 def test_every_part_of_the_chain_is_an_app_whose_handlers_textual_registered():
     chain = [c for c in RegtuiApp.__mro__ if c.__module__.startswith("regtui.tui")]
-    assert [c.__name__ for c in chain] == ["RegtuiApp", "StartApp", "PlaybackApp", "FrameApp"]
+    assert [c.__name__ for c in chain] == ["RegtuiApp", "ViewerApp", "StartApp", "PlaybackApp", "FrameApp"]
     assert all(issubclass(c, FrameApp) for c in chain)
     declared = registered = 0
     for cls in chain:
@@ -30,7 +31,7 @@ def test_every_part_of_the_chain_is_an_app_whose_handlers_textual_registered():
                 assert any(f is value for f, _ in handlers.get(message_type, ())), \
                     f"{cls.__name__}.{name} is not registered for {message_type.__name__}"
                 registered += 1
-    assert declared == registered >= 8  # EngineReady, 2 pane messages, 5 worker messages
+    assert declared == registered >= 9  # EngineReady, 2 pane messages, 5 worker messages, Followed
 
 
 async def test_each_message_the_app_handles_changes_what_it_should(small_preset):
@@ -51,5 +52,7 @@ async def test_each_message_the_app_handles_changes_what_it_should(small_preset)
         await deliver(RunEnded(result), lambda: app.runs[0].result is result)
         await deliver(RunFailed("true", "boom"), lambda: "Run true failed: boom" in app.message_line)
         await deliver(TrainingDone(stopped=False), lambda: app.message_line.startswith("Done."))
+        await deliver(Followed(FollowUpdate([RunEnd(fake_result("followed", 5))])),
+                      lambda: app.runs[-1].name == "followed" and app.runs[-1].result is not None)
         await deliver(EngineReady([], "ImportError: no torch"),
                       lambda: "Could not load torch" in app.message_line)

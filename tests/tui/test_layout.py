@@ -85,6 +85,7 @@ def test_status_shows_eta_speed_and_device():
 def test_status_on_cuda_names_the_gpu_and_its_memory(monkeypatch):
     from regtui.experiments.presets import load_preset
 
+    monkeypatch.setattr(status, "gpu_here", lambda: True)
     monkeypatch.setattr(status, "gpu_name", lambda device: "NVIDIA H100 80GB HBM3")
     monkeypatch.setattr(status, "gpu_memory", lambda device: 3 * 2**29)
     line1, _ = lines(status.status_text(load_preset("memorization"), fake_run("cuda:0"), ""), 200)
@@ -94,6 +95,7 @@ def test_status_on_cuda_names_the_gpu_and_its_memory(monkeypatch):
 def test_status_never_cuts_a_word_at_80_columns(monkeypatch):
     from regtui.experiments.presets import load_preset
 
+    monkeypatch.setattr(status, "gpu_here", lambda: True)
     monkeypatch.setattr(status, "gpu_name", lambda device: "NVIDIA H100 80GB HBM3")
     monkeypatch.setattr(status, "gpu_memory", lambda device: 2**30)
     preset = load_preset("memorization")

@@ -42,6 +42,8 @@ def test_speed_option_parses_multipliers_and_full():
 async def test_show_replays_at_the_chosen_pace_and_speed_keys_change_it():
     app = RegtuiApp(saved=[fake_result("true", 40), fake_result("random", 40, random_labels=True)], speed=0.5)
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: [len(r.epochs) for r in app.runs] == [40, 40])  # the whole comparison
+        await pilot.press("r")  # r replays it at --speed
         await wait_until(lambda: app.runs and 0 < len(app.runs[0].epochs) < 40)  # mid-way: they grow
         assert app.speed_text() == "x0.5" and "speed x0.5" in visible_text(app.query_one(Legend))
         for _ in range(10):
@@ -50,10 +52,11 @@ async def test_show_replays_at_the_chosen_pace_and_speed_keys_change_it():
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
         await pilot.press("minus")
         assert app.speed_text() == "x8"
-        await pilot.press(*["minus"] * 5)  # x0.25: the replay's first run takes 16 s, so ...
+        await pilot.press(*["minus"] * 5)
+        assert app.speed_text() == "x0.25"  # 2.5 epochs a second: a replay takes 32 s
         await pilot.press("r")  # replay from epoch 1
-        assert len(app.runs) <= 1 and (not app.runs or len(app.runs[0].epochs) < 40)  # ... it is mid-way
-        await pilot.press(*["plus"] * 6)
+        assert len(app.runs) <= 1 and (not app.runs or len(app.runs[0].epochs) < 40)
+        await pilot.press("x")  # skip to its end
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
 
 
@@ -132,7 +135,8 @@ async def test_a_folder_written_by_regtui_run_replays_in_show(tmp_path):
     result = CliRunner().invoke(cli, ["run", "quick", "--epochs", "5", "--out", str(out), "--no-plot"])
     assert result.exit_code == 0, result.output
     session = next(out.iterdir())
-    (session / "random" / "summary.json").unlink()  # as if killed before the end: still opens
+    (session / "random" / "summary.json").unlink()  # as a kill -9 leaves it: still opens
+    (session / "random" / "status").write_text("running\n")
     saved = load_runs([session])
     assert [r.info.config.name for r in saved] == ["true", "random"]
     assert saved[0].history[-1].epoch == 5 and saved[1].stop_reason == "interrupted"
@@ -162,10 +166,11 @@ async def test_show_opens_two_sessions_holding_runs_of_the_same_name(tmp_path, m
     monkeypatch.setattr("regtui.tui.launch.launch", lambda **kw: opened.update(kw) or 0)
     result = CliRunner().invoke(cli, ["show", str(tmp_path / "monday"), str(tmp_path / "tuesday")])
     assert result.exit_code == 0, result.output
-    names = [r.info.config.name for r in opened["saved"]]
+    saved = [event.result for event in opened["follower"].poll().events]
+    names = [r.info.config.name for r in saved]
     assert names == ["true", "tuesday-true"]
-    assert {r.run for r in opened["saved"][1].history} == {"tuesday-true"}
-    app = RegtuiApp(saved=opened["saved"], speed=None)
+    assert {r.run for r in saved[1].history} == {"tuesday-true"}
+    app = RegtuiApp(saved=saved, speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
         await wait_until(lambda: "2:+ tuesday-true" in visible_text(app.query_one(Legend)), 20)

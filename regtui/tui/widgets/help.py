@@ -27,14 +27,16 @@ NOTES = (
 )
 
 
-def help_renderable() -> Group:
-    """The keys as a two-column table, then a paragraph on the charts."""
+def help_renderable(note: str = "") -> Group:
+    """The keys as a two-column table, then a paragraph on the charts; `note` (e.g. what the
+    viewer is for) first, when given."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold reverse", justify="center", min_width=5)
     table.add_column()
     for key, action in KEYS:
         table.add_row(f" {key} ", action)
-    return Group(Text("regtui keys", style="bold"), Text(), table, Text(), Text(NOTES, style="dim"))
+    top = (Text(note), Text()) if note else ()
+    return Group(Text("regtui keys", style="bold"), Text(), *top, table, Text(), Text(NOTES, style="dim"))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -42,6 +44,10 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
+    def __init__(self, note: str = "") -> None:
+        super().__init__()
+        self.note = note
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(help_renderable())
+            yield Static(help_renderable(self.note))
