@@ -133,7 +133,7 @@ def restored_signals():
     (["presets"], "regtui.experiments.presets.preset_paths"),
     (["data", "list"], "regtui.data.remote.local_path"),
     (["norms", "animal_net"], "regtui.models.norms.seeded_norms"),
-    (["show", "somewhere"], "regtui.experiments.saved.load_runs")],
+    (["show", "somewhere"], "regtui.experiments.follow.Follower")],
     ids=lambda v: " ".join(v) if isinstance(v, list) else "")
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
 def test_a_signal_ends_every_command_as_130_with_one_line(args, target, name, monkeypatch,

@@ -138,7 +138,7 @@ def test_a_folder_that_goes_bad_while_followed_is_reported_once_and_the_rest_fol
     follower = Follower([tmp_path], wait=True)
     follower.poll()
     with open(tmp_path / "true" / "metrics.csv", "a", encoding="utf-8") as fh:
-        fh.write("2,not-a-number" + ",0" * 20 + "\n")
+        fh.write("2,not-a-number" + ",1" * 20 + "\n")
     update = follower.poll()
     assert len(update.errors) == 1 and "not a number" in update.errors[0]
     second = fake_result("random", 3)
