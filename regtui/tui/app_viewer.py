@@ -106,6 +106,8 @@ class ViewerApp(StartApp):
                     run.add(report)
             elif isinstance(event, RunEnd):
                 run = session_run(event.result)
+                for note in event.result.info.notes:  # e.g. epochs that hold NaN: said once, at its end
+                    self.notify(note, title="Run note", severity="warning", timeout=10, markup=False)
                 if run.name in index:  # read whole again: the summary's shapes and start norms
                     self.runs[index[run.name]] = run
                 else:

@@ -19,7 +19,7 @@ def fake_result(name: str, epochs: int, upto: int | None = None, random_labels: 
     cfg = load_preset("quick").runs[0].replace(name=name, epochs=epochs)
     info = RunInfo(config=cfg, device="cpu", layers=LAYERS, initial_norms=START,
                    initial_total=math.sqrt(sum(v * v for v in START)), data_source="synthetic")
-    history, best, best_acc = [], 0, -1.0
+    history, best, best_acc = [], 0, -math.inf
     for e in range(1, (upto or epochs) + 1):
         t = e / epochs
         train = round(100 * (1 - math.exp(-6 * t)), 1)
