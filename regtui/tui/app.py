@@ -79,6 +79,7 @@ class RegtuiApp(StartApp):
         self.engine_ready = False  # torch and the engine imported (a worker loads them after mount)
         self._loading_since: float | None = time.monotonic()  # None: loading failed
         self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
+        self.table_at_end = False  # the runs in progress are a run-all: the runs table shows at their end
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):

@@ -135,7 +135,7 @@ async def test_the_command_palette_lists_every_command(small_preset, fake_traini
         assert len(app.runs) == 2
 
 
-async def test_run_all_uses_the_common_settings_of_the_pane(small_preset, fake_training):
+async def test_run_all_uses_the_settings_edited_in_the_pane(small_preset, fake_training):
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one("#f-epochs", Input).value = "7"
@@ -145,7 +145,8 @@ async def test_run_all_uses_the_common_settings_of_the_pane(small_preset, fake_t
         await pilot.press("a")
         await wait_until(lambda: app.current is not None and app.current.last is not None)
         status = visible_text(app.query_one("#status"))
-        assert "Running all: true, random · 7 epochs" in status  # said before it runs
+        assert "Running all: true, random (Labels: each run's own" in status  # said before it runs
+        assert "· 7 epochs" in status
         await pilot.press("x")
         fake_training.hold = None
         await wait_for_training(app)

@@ -39,12 +39,10 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("device", "Device", "select"),
 )
 LABELS = {key: label for key, label, _ in FORM}
-# Settings `a` (run all) takes from the pane for every run; each run keeps its own labels.
-COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_stopping",
-          "patience", "device")
-# taken for every run only when edited: a preset such as shrinkage gives each run its own
-# regularizer, and `a` must not overwrite them with the focused run's
-IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
+# Settings that make each run of a preset what it is (true / random / partial, noise0 ..
+# noise100): `a` (run all) keeps every run's own, even when edited in the pane (`s` runs the
+# pane's). Every other field applies to all runs only when the user changed it in the pane.
+RUN_OWN = ("labels", "label_fraction")
 MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
 NOTE_EVERY_S = 2.0
 

@@ -21,10 +21,9 @@ from regtui.experiments.presets import Preset
 from regtui.experiments.seeds import base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired
 from regtui.tui.widgets.fields import (
-    COMMON,
     FORM,
-    IF_CHANGED,
     MARKER,
+    RUN_OWN,
     NumberInput,
     SeedsValidator,
     SettingValidator,
@@ -59,6 +58,7 @@ class SettingsPane(VerticalScroll):
         super().__init__(**kwargs)
         self._presets, self._current = presets, current
         self._choices: dict[str, list[str]] = {}
+        self._loaded: dict[str, Any] = {}  # each field's widget value as `load` set it
         self.preset: Preset | None = None
 
     def compose(self) -> ComposeResult:
@@ -201,13 +201,19 @@ class SettingsPane(VerticalScroll):
         runs = self.preset.runs if self.preset else ()
         return next((c for c in runs if c.name == self.query_one("#run", Select).value), runs[0])
 
+    def edited(self) -> list[str]:
+        """The fields the user changed since the form was loaded (compared as shown, so a
+        value the form rounds for display, e.g. lr 1.23456789e-3, is never taken as edited)."""
+        return [key for key, _, kind in FORM
+                if self._shown(self.query_one(f"#f-{key}"), kind) != self._loaded.get(key)]
+
     def common_settings(self) -> dict[str, Any]:
-        """The settings `a` applies to every run of the preset: the COMMON ones always, data
-        and model only where edited; ConfigError if a field is invalid."""
-        values, chosen = self.values(), self.selected_run()
-        out = {k: values[k] for k in COMMON}
-        out.update({k: values[k] for k in IF_CHANGED if values[k] != getattr(chosen, k)})
-        if self.query_one("#f-seeds", Input).value.strip() != seeds_text(self.base_run()):
+        """The settings `a` applies to every run of the preset: only those edited in the pane,
+        never a run's own labels (RUN_OWN); each run keeps every other setting its preset gives
+        it. ConfigError if a field is invalid."""
+        values, edited = self.values(), self.edited()
+        out = {k: values[k] for k in edited if k not in RUN_OWN and k != "seeds"}
+        if "seeds" in edited:
             out.update(seeds=values["seeds"], repeats=values["repeats"])  # else each run its own
         return out
 
@@ -220,6 +226,12 @@ class SettingsPane(VerticalScroll):
                 value = seeds_text(self.base_run() if self.preset else cfg)
             with widget.prevent(Select.Changed, Switch.Changed, Input.Changed):
                 self._set(widget, key, kind, value)
+            self._loaded[key] = self._shown(widget, kind)
+
+    @staticmethod
+    def _shown(widget, kind: str) -> Any:
+        """What a field shows: its text (stripped) or its choice."""
+        return widget.value.strip() if kind in ("input", "text", "seeds") else widget.value
 
     def _set(self, widget, key: str, kind: str, value: Any) -> None:
         if kind == "select":
