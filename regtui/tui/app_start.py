@@ -112,6 +112,7 @@ class StartApp(PlaybackApp):
         self._set_task(configs[0].task)
         if any(r.task != configs[0].task for r in self.runs):
             self.runs.clear()  # toy and image runs do not share charts
+        self._show_table(False)  # watch it train; a run-all's table comes back at its end
         self.query_one(SettingsPane).disabled = True
         if self.size.width < NARROW:
             self.query_one(SettingsPane).display = False

@@ -9,7 +9,7 @@ from regtui.tui.app import RegtuiApp
 from regtui.tui.keys import COMMANDS
 from regtui.tui.widgets.confirm import ConfirmScreen
 from regtui.tui.widgets.fields import FORM, MARKER
-from tests.tui.conftest import visible_text, wait_for_training, wait_until
+from tests.tui.conftest import charts_after_run_all, visible_text, wait_for_training, wait_until
 
 
 def notes(app) -> list[str]:
@@ -162,7 +162,8 @@ async def test_changing_the_preset_refreshes_status_and_table(small_preset, fake
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await wait_for_training(app)
-        assert "fc2.bias" in visible_text(app.query_one("#norm-table"))  # the fake run's layers
+        await charts_after_run_all(pilot)
+        await wait_until(lambda: "fc2.bias" in visible_text(app.query_one("#norm-table")))  # fake layers
         app.query_one("#preset", Select).value = "early-stopping"
         await wait_until(lambda: "7.3810" in visible_text(app.query_one("#norm-table")), 20)
         status = visible_text(app.query_one("#status"))

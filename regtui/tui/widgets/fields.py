@@ -9,8 +9,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from textual import events
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Input, Switch
 
 from regtui.engine.config import FIELDS, ConfigError, check_value, describe_rule
 from regtui.experiments.seeds import SEEDS_TEXT_RULE, seed_settings
@@ -87,7 +89,47 @@ class SeedsValidator(Validator):
         return self.success()
 
 
-class NumberInput(Input):
+async def keys_in_order(field: Widget, event: events.Key, typed: bool) -> None:
+    """A field's key handler that keeps a burst of keys in the order typed.
+
+    Textual types a printable key in the Input's own handler, but runs a bound key (backspace,
+    arrows; the screen's tab, the app's escape) only once the key has bubbled up to the app,
+    and by then the keys after it in the same burst are already typed (Textual issue #6605):
+    `2 c q BSpace 1 0` sent at once left 21 in Epochs. Here a bound key runs where it arrives,
+    in order (`typed`: the field takes this key as text itself); and keys of the burst that
+    arrive after one moved the focus away (tab, escape) go back to the app, which gives them
+    to whatever has the focus now.
+    """
+    if field.app.focused is not field:  # an earlier key of the burst moved the focus
+        event.stop()
+        event.prevent_default()
+        field.app.post_message(events.Key(event.key, event.character))
+    elif not typed and await field.app._check_bindings(event.key):
+        event.stop()  # done now, in order; not again when it would have bubbled up
+        event.prevent_default()
+
+
+class FieldInput(Input):
+    """An Input of the settings pane: a burst of keys is typed in order (keys_in_order); the
+    app's keys stay in the footer while it has the focus."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """False: the app's command keys stay in the footer (dimmed there: a printable key typed
+        here is text, as Input._on_key sees to)."""
+        return False
+
+    async def _on_key(self, event: events.Key) -> None:
+        await keys_in_order(self, event, event.is_printable)
+
+
+class FieldSwitch(Switch):
+    """A Switch of the settings pane: a burst of keys acts in order (keys_in_order)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await keys_in_order(self, event, False)
+
+
+class NumberInput(FieldInput):
     """An Input for numbers: it takes every printable key, so letters never reach the app's
     commands while it has focus; a character a number cannot hold is refused with the bell
     and a one-line note (escape leaves the field)."""

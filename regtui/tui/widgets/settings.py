@@ -24,12 +24,21 @@ from regtui.tui.widgets.fields import (
     FORM,
     MARKER,
     RUN_OWN,
+    FieldInput,
+    FieldSwitch,
     NumberInput,
     SeedsValidator,
     SettingValidator,
     fmt,
     parse,
 )
+
+
+def is_field(widget: object) -> bool:
+    """True for one of the pane's fields (an input, list or switch in a field row)."""
+    parent = getattr(widget, "parent", None)
+    return isinstance(widget, (Input, Select, Switch)) and isinstance(parent, Horizontal) \
+        and parent.has_class("field")
 
 
 class SettingsPane(VerticalScroll):
@@ -63,11 +72,11 @@ class SettingsPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Experiment", classes="section")
-        with Horizontal(classes="field"):
+        with Horizontal(classes="field -experiment"):  # shorter labels: long preset names fit
             yield Label(self.PAD + "Preset", classes="field-label")
             yield Select(self._presets, value=self._current, id="preset", allow_blank=False,
                          compact=True, type_to_search=False)
-        with Horizontal(classes="field"):
+        with Horizontal(classes="field -experiment"):
             yield Label(self.PAD + "Run", classes="field-label")
             yield Select([("run", "run")], id="run", allow_blank=False, compact=True,
                          type_to_search=False)
@@ -114,9 +123,9 @@ class SettingsPane(VerticalScroll):
             return Select([(c, c) for c in choices], id=wid, allow_blank=False, compact=True,
                           type_to_search=False)
         if kind == "switch":
-            return Switch(id=wid, animate=False)
+            return FieldSwitch(id=wid, animate=False)
         if kind == "text":  # a path: every key types (tab or escape leaves the field)
-            return Input(id=wid, compact=True, placeholder="image folder (data set 'folder')")
+            return FieldInput(id=wid, compact=True, placeholder="image folder (data set 'folder')")
         if kind == "seeds":
             return NumberInput(id=wid, compact=True, restrict=r"[0-9xX, ]*", placeholder="2021,1,2 or x3",
                                validators=[SeedsValidator()], validate_on=["changed", "blur", "submitted"])
