@@ -93,6 +93,8 @@ class RegtuiApp(ViewerApp):
         self.engine_ready = False  # torch and the engine imported (a worker loads them after mount)
         self._loading_since: float | None = time.monotonic()  # None: loading failed
         self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
+        self.table_at_end = False  # the runs in progress are a run-all: the runs table shows at their end
+        self._pane_hidden_by_table = False  # t hid the settings pane: t back to the charts shows it
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):

@@ -44,6 +44,7 @@ class FrameApp(App[int]):
     _dirty: bool
     _loading_since: float | None
     _pending: str | None
+    _pane_hidden_by_table: bool
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for_size(event.size)  # self.size is updated after this handler
@@ -62,6 +63,7 @@ class FrameApp(App[int]):
     def action_toggle_settings(self) -> None:
         pane = self.query_one(SettingsPane)
         pane.display = not pane.display
+        self._pane_hidden_by_table = False  # the user's choice from now on
         self._layout_for_size()
 
     def action_choose_preset(self) -> None:

@@ -24,6 +24,8 @@ class PlaybackApp(FrameApp):
 
     exit_when_done: bool
     exit_delay: float
+    table_at_end: bool
+    _pane_hidden_by_table: bool
 
     @on(RunStarted)
     @on(EpochsDone)
@@ -111,6 +113,22 @@ class PlaybackApp(FrameApp):
         hidden = set(self.query_one(LiveView).options.hidden) ^ {chart_lines(self.runs)[number - 1].key}
         self._set_options(hidden=frozenset(hidden))
 
+    def action_toggle_table(self) -> None:
+        """The runs table (every run or seed group, sortable, and the sweep's chart) or the charts."""
+        self._show_table(not self.query_one(LiveView).table_shown)
+
+    def _show_table(self, on: bool) -> None:
+        """The table takes the settings pane's width too (h shows it); the charts give it back."""
+        pane = self.query_one(SettingsPane)
+        if on and pane.display:
+            pane.display, self._pane_hidden_by_table = False, True
+        elif not on and self._pane_hidden_by_table:
+            pane.display, self._pane_hidden_by_table = True, False
+        self._layout_for_size()
+        self.query_one(LiveView).show_table(on)
+        self._redraw_all()
+        self._draw(force=True)  # at once, whatever the budget
+
     def action_next_table_run(self) -> None:
         """Show the next run's per-layer norms in the table (after the last: the current run)."""
         view = self.query_one(LiveView)
@@ -144,8 +162,11 @@ class PlaybackApp(FrameApp):
         self._layout_for_size()
         ended = f"Failed: {message.error}. " if message.error else \
             "Stopped. " if message.stopped else "Done. "
-        self.message_line = ended + "s run again · a run all · w save · c clear · h settings"
+        self.message_line = ended + "t table/charts · s run again · a run all · w save · c clear · h settings"
         self._state_changed()
+        if self.table_at_end:  # a run-all ended: its runs side by side (and the sweep's chart)
+            self.table_at_end = False
+            self._show_table(True)
         if self.exit_when_done:
             if self.exit_delay > 0:
                 self.set_timer(self.exit_delay, lambda: self.exit(0))

@@ -22,6 +22,7 @@ from regtui.tui.app_playback import PlaybackApp
 from regtui.tui.form import names_for_all, plan, runs_text
 from regtui.tui.training import train_runs
 from regtui.tui.widgets.confirm import ConfirmScreen
+from regtui.tui.widgets.fields import LABELS, RUN_OWN
 from regtui.tui.widgets.folder_prompt import FolderScreen
 from regtui.tui.widgets.settings import SettingsPane
 
@@ -80,7 +81,8 @@ class StartApp(PlaybackApp):
         self._launch(members, f"Training {cfg.name}{seeds_words(cfg)}: {plan(cfg)} ...")
 
     def action_start_all(self) -> None:
-        """Every run of the preset, each with its own labels, and the pane's common settings.
+        """Every run of the preset with every setting its preset gives it, but for the fields
+        edited in the pane, which apply to all (never a run's own labels: RUN_OWN).
 
         A preset's seed members are folded back into their runs, named anew against the
         session and expanded again (over the pane's Seeds if edited there, else their own).
@@ -97,20 +99,26 @@ class StartApp(PlaybackApp):
         except EXPECTED as exc:
             self.report_error(exc, "Invalid setting")
             return
-        self._launch(members, f"Running all: {', '.join(names)}{seeds_words(configs[0])} · "
-                              f"{plan(configs[0])} ...")
+        pane = self.query_one(SettingsPane)
+        kept = [LABELS[k] for k in RUN_OWN if k in pane.edited()]
+        note = f" ({' and '.join(kept)}: each run's own; s runs the pane's)" if kept else ""
+        self._launch(members, f"Running all: {', '.join(names)}{note}"
+                     f"{seeds_words(configs[0])} · {plan(*configs)} ...", run_all=True)
 
-    def _launch(self, configs: list[RunConfig], message: str) -> None:
+    def _launch(self, configs: list[RunConfig], message: str, run_all: bool = False) -> None:
+        """Train `configs` in the worker; `run_all`: the runs table shows when they end."""
         # The toy fit is an animation here: a snapshot every 50 steps, not the preset's 500.
         configs = [c.replace(snapshot_every=min(c.snapshot_every, ANIMATION_EVERY)) for c in configs]
         self._set_task(configs[0].task)
         if any(r.task != configs[0].task for r in self.runs):
             self.runs.clear()  # toy and image runs do not share charts
+        self._show_table(False)  # watch it train; a run-all's table comes back at its end
         self.query_one(SettingsPane).disabled = True
         if self.size.width < NARROW:
             self.query_one(SettingsPane).display = False
             self._layout_for_size()
         self.message_line = message
+        self.table_at_end = run_all
         self._worker_done.clear()
         self._worker = self._train(configs)
         self._state_changed()

@@ -61,13 +61,24 @@ def paired(changed: str, model: str, data: str) -> tuple[str, str]:
     return _fitting(MODEL_CATALOG, data_task, defaults.model), data
 
 
-def plan(cfg: RunConfig) -> str:
-    """The settings a run will use, in one short line for the status line before it starts."""
+PLAN_PARTS = ("epochs", "model", "optimizer", "batch", "seed", "early stop", "device")
+
+
+def _plan_parts(cfg: RunConfig) -> tuple[str, ...]:
     stop = f"early stop {cfg.patience}" if cfg.early_stopping else "no early stop"
     unit = "epochs" if task_of(cfg).has_accuracy else "steps"  # the toy counts Adam steps
     momentum = f" momentum {cfg.momentum:g}" if cfg.optimizer == "sgd" else ""  # Adam ignores it
-    return (f"{cfg.epochs} {unit} · {cfg.model} on {cfg.dataset} · {cfg.optimizer} lr {cfg.lr:g}"
-            f"{momentum} · batch {cfg.batch_size} · seed {cfg.seed} · {stop} · {cfg.device}")
+    return (f"{cfg.epochs} {unit}", f"{cfg.model} on {cfg.dataset}",
+            f"{cfg.optimizer} lr {cfg.lr:g}{momentum}", f"batch {cfg.batch_size}", f"seed {cfg.seed}", stop,
+            cfg.device)
+
+
+def plan(*configs: RunConfig) -> str:
+    """The settings runs will use, in one short line for the status line before they start;
+    a part the runs do not share reads "<part> per run" (e.g. "early stop per run")."""
+    parts = [_plan_parts(c) for c in configs]
+    return " · ".join(texts[0] if len(set(texts)) == 1 else f"{name} per run"
+                      for name, *texts in zip(PLAN_PARTS, *parts, strict=True))
 
 
 def runs_text(n: int) -> str:

@@ -34,7 +34,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("s", "start", "Start", "start one run with the settings in the left pane (not in regtui "
             "show: a viewer)", viewer=False),
     Command("a", "start_all", "Run all",
-            "run every run of the preset in turn, with the pane's common settings", viewer=False),
+            "run every run of the preset in turn, each with its own settings and those edited in the pane",
+            viewer=False),
     Command("x", "stop", "Stop", "stop the run after the epoch in progress (a replay: skip to its end)"),
     Command("c", "clear", "Clear", "clear the session's runs from the charts (asks first)",
             show=False),
@@ -52,6 +53,9 @@ COMMANDS: tuple[Command, ...] = (
             viewer=True),
     Command("z", "zoom", "Zoom", "epochs shown: whole run, last 50, last 20", show=False),
     Command("l", "toggle_log", "Log scale", "norm chart: log scale on or off", show=False),
+    Command("t", "toggle_table", "Runs table",
+            "runs table: every run or seed group (mean ± sd), sortable; the sweep's chart; t: charts",
+            show=False),
     Command("n", "next_table_run", "Table run", "norm table: show the next run's layers", show=False),
     *(Command(str(i), f"toggle_run({i})", f"Run {i}", f"hide or show run {i} (a seed group as one)",
               show=False, display="1-9", group="hide or show run N (numbered in the legend)")

@@ -44,6 +44,11 @@ def gpu_memory(device: str) -> int:
     return torch.cuda.memory_allocated(device)
 
 
+def percent(value: float | None) -> str:
+    """A share in whole percent, '-' where there is none (no changed labels)."""
+    return "-" if value is None else f"{value:.0f}%"
+
+
 def duration(seconds: float) -> str:
     """Seconds as 42s, 3m05s or 1h02m: short, and stable in width as it counts down."""
     s = max(0, round(seconds))
@@ -83,7 +88,10 @@ def run_fields(preset: Preset, run: SessionRun) -> list[Field]:
         if r.best_epoch:
             fields.append(Field(f"best {r.best_val_acc:.1f}% @ {r.best_epoch}", 3, "bold green"))
         if r.noisy is not None:  # partial/random labels: clean learned first, changed memorized late
-            fields.append(Field(r.noisy.text(), 4))
+            # the memorized share is what shrinkage and early-stopping-noisy are about: it stays
+            # as long as the ETA does; the clean share goes with the device
+            clean, memorized = r.noisy.clean, r.noisy.memorized
+            fields += [Field(f"clean {percent(clean)}", 4), Field(f"memorized {percent(memorized)}", 2)]
     else:
         fields.append(Field(f"train loss {r.train_loss:.3g} test loss {r.val_loss:.3g}", 1))
     fields.append(Field(f"norm {r.total_norm:.2f}", 6))

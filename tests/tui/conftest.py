@@ -52,6 +52,12 @@ async def wait_for_training(app, timeout: float = 60.0) -> None:
                      all(r.result is not None for r in app.runs), timeout)
 
 
+async def charts_after_run_all(pilot) -> None:
+    """A run-all ends on the runs table: wait for it, then t back to the charts."""
+    await wait_until(lambda: pilot.app.query_one("#main").has_class("-table"))
+    await pilot.press("t")
+
+
 def visible_text(widget) -> str:
     """The text a widget shows on screen right now, line by line."""
     from textual.geometry import Region

@@ -35,3 +35,36 @@ def fake_result(name: str, epochs: int, upto: int | None = None, random_labels: 
             elapsed=0.01 * e, train_acc=train, val_acc=val, best_epoch=best, best_val_acc=best_acc))
     return RunResult(info=info, history=history, stop_reason=stop_reason, wall_time=0.01 * len(history),
                      final_state={})
+
+
+def sweep_results(epochs: int = 60) -> list[RunResult]:
+    """label-noise-sweep's 18 members (6 noise shares x 3 seeds), made up but shaped like the real
+    thing: train accuracy reaches 100% later the more labels are shuffled (one noise100 member
+    never does), validation accuracy falls towards chance, changed labels are memorized late."""
+    from regtui.engine.reports import NoisyLabelAcc
+
+    out = []
+    for k, cfg in enumerate(load_preset("label-noise-sweep", {"epochs": epochs}).runs):
+        noise, seed = cfg.label_fraction, k % 3
+        info = RunInfo(config=cfg, device="cpu", layers=LAYERS, initial_norms=START,
+                       initial_total=math.sqrt(sum(v * v for v in START)), data_source="synthetic",
+                       label_changed=round(noise * 2 / 3, 2))
+        full_at = 12 + round(40 * noise) + 3 * seed  # the epoch train accuracy reaches 100%
+        history, best, best_acc = [], 0, -1.0
+        for e in range(1, epochs + 1):
+            train = 100.0 if e >= full_at and not (noise == 1.0 and seed == 2) else \
+                round(min(99.0, 100 * e / full_at), 1)
+            val = round(33 + (66 - 60 * noise) * (1 - math.exp(-e / 8)) - 2 * seed * noise, 1)
+            if val > best_acc:
+                best, best_acc = e, val
+            memorized = None if noise == 0 else round(min(100.0, max(0.0, 100 * (e - 8) / full_at)), 1)
+            noisy = None if noise == 0 else NoisyLabelAcc(round(min(100.0, 100 * e / 10), 1), memorized, 5.0)
+            norms = tuple(round(v * (1 + (0.2 + noise) * e / epochs), 3) for v in START)
+            history.append(EpochReport(
+                run=cfg.name, epoch=e, epochs=epochs, train_loss=round(math.exp(-e / full_at), 4),
+                val_loss=round(1 + noise * e / epochs, 4), layer_norms=norms,
+                total_norm=round(math.sqrt(sum(v * v for v in norms)), 3), elapsed=0.01 * e,
+                train_acc=train, val_acc=val, best_epoch=best, best_val_acc=best_acc, noisy=noisy))
+        out.append(RunResult(info=info, history=history, stop_reason="finished", wall_time=0.01 * epochs,
+                             final_state={}))
+    return out

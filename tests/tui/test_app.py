@@ -9,7 +9,7 @@ from textual.widgets import Input, Select
 from regtui.tui.app import RegtuiApp
 from regtui.tui.training import THREAD_NAME
 from regtui.tui.widgets.norm_table import NormTable
-from tests.tui.conftest import visible_text, wait_for_training, wait_until
+from tests.tui.conftest import charts_after_run_all, visible_text, wait_for_training, wait_until
 
 
 def training_threads() -> list[threading.Thread]:
@@ -22,6 +22,7 @@ async def test_run_all_feeds_charts_and_table_and_the_worker_ends(small_preset, 
     async with app.run_test(size=size) as pilot:
         await pilot.press("a")
         await wait_for_training(app)
+        await charts_after_run_all(pilot)  # a run-all ends on the runs table
         await wait_until(lambda: "random 12/12" in visible_text(app.query_one("#status"))
                          and app.query_one("#accuracy").frames > 0)  # the last frame is drawn
         assert [r.name for r in app.runs] == ["true", "random"]

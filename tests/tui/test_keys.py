@@ -9,7 +9,7 @@ from regtui.tui.app import RegtuiApp
 from regtui.tui.keys import COMMANDS
 from regtui.tui.widgets.confirm import ConfirmScreen
 from regtui.tui.widgets.fields import FORM, MARKER
-from tests.tui.conftest import visible_text, wait_for_training, wait_until
+from tests.tui.conftest import charts_after_run_all, visible_text, wait_for_training, wait_until
 
 
 def notes(app) -> list[str]:
@@ -136,7 +136,7 @@ async def test_the_command_palette_lists_every_command(small_preset, fake_traini
         assert len(app.runs) == 2
 
 
-async def test_run_all_uses_the_common_settings_of_the_pane(small_preset, fake_training):
+async def test_run_all_uses_the_settings_edited_in_the_pane(small_preset, fake_training):
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(120, 40)) as pilot:
         app.query_one("#f-epochs", Input).value = "7"
@@ -146,7 +146,8 @@ async def test_run_all_uses_the_common_settings_of_the_pane(small_preset, fake_t
         await pilot.press("a")
         await wait_until(lambda: app.current is not None and app.current.last is not None)
         status = visible_text(app.query_one("#status"))
-        assert "Running all: true, random · 7 epochs" in status  # said before it runs
+        assert "Running all: true, random (Labels: each run's own" in status  # said before it runs
+        assert "· 7 epochs" in status
         await pilot.press("x")
         fake_training.hold = None
         await wait_for_training(app)
@@ -162,7 +163,8 @@ async def test_changing_the_preset_refreshes_status_and_table(small_preset, fake
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await wait_for_training(app)
-        assert "fc2.bias" in visible_text(app.query_one("#norm-table"))  # the fake run's layers
+        await charts_after_run_all(pilot)
+        await wait_until(lambda: "fc2.bias" in visible_text(app.query_one("#norm-table")))  # fake layers
         app.query_one("#preset", Select).value = "early-stopping"
         await wait_until(lambda: "7.3810" in visible_text(app.query_one("#norm-table")), 20)
         status = visible_text(app.query_one("#status"))

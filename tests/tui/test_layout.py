@@ -7,7 +7,7 @@ from rich.console import Console
 
 from regtui.tui import status
 from regtui.tui.app import RegtuiApp
-from tests.tui.conftest import visible_text, wait_until
+from tests.tui.conftest import charts_after_run_all, visible_text, wait_until
 from tests.tui.fake_training import LAYERS, FakeTraining, report
 
 
@@ -27,6 +27,7 @@ async def test_short_terminal_keeps_the_total_row_and_tall_shows_all(small_prese
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await wait_until(lambda: not app.training and len(app.runs) == 2)
+        await charts_after_run_all(pilot)
         await wait_until(lambda: "total" in visible_text(app.query_one("#norm-table")), 20)
         table = visible_text(app.query_one("#norm-table"))
         assert "total" in table and "fc1.weight" not in table

@@ -40,12 +40,17 @@ def test_toy_start_screen(snap_compare):
     assert snap_compare(RegtuiApp(preset="overfitting"), run_before=settle, terminal_size=(120, 40))
 
 
+async def run_all_then_charts(pilot):
+    """Run the preset's runs; a run-all ends on the runs table, so t back to the charts."""
+    await pilot.press("a")
+    await wait_until(lambda: pilot.app.query_one("#main").has_class("-table"))
+    await pilot.press("t")
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_finished_memorization_runs(snap_compare, small_preset, fake_training, size):
-    async def run_all(pilot):
-        await pilot.press("a")
-        await wait_for_training(pilot.app)
-        await settle(pilot)
+    run_all = run_all_then_charts
 
     assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=size)
 
@@ -53,13 +58,8 @@ def test_finished_memorization_runs(snap_compare, small_preset, fake_training, s
 def test_no_color_finished_run(snap_compare, small_preset, fake_training, monkeypatch):
     """With NO_COLOR the charts stay readable: train and val differ by marker, not colour."""
     monkeypatch.setenv("NO_COLOR", "1")
-
-    async def run_all(pilot):
-        await pilot.press("a")
-        await wait_for_training(pilot.app)
-        await settle(pilot)
-
-    assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all, terminal_size=(80, 24))
+    assert snap_compare(RegtuiApp(preset=small_preset), run_before=run_all_then_charts,
+                        terminal_size=(80, 24))
 
 
 # New states, fed with a fixed stream of reports (fake_training): no CPU-dependent numbers.
@@ -156,12 +156,41 @@ def test_finished_seed_groups(snap_compare, small_preset, fake_training):
     async def run_seeds(pilot):
         from textual.widgets import Input
 
-        from tests.tui.conftest import wait_for_training
 
         pilot.app.query_one("#f-seeds", Input).value = "2021,7"
-        await pilot.press("a")
-        await wait_for_training(pilot.app)
-        await settle(pilot)
+        await run_all_then_charts(pilot)
 
     assert snap_compare(RegtuiApp(preset=small_preset, speed=None), run_before=run_seeds,
                         terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_runs_table_when_a_run_all_ends(snap_compare, small_preset, fake_training, size):
+    """Seeds "2021,7" and `a`: the run-all ends on the runs table, one row per seed group (mean ±
+    sd), the names in their legend colour and marker, the pane hidden for the table's width."""
+    async def run_seeds(pilot):
+        from textual.widgets import Input
+
+        pilot.app.query_one("#f-seeds", Input).value = "2021,7"
+        await pilot.press("a")
+        await wait_until(lambda: pilot.app.query_one("#main").has_class("-table"))
+        await settle(pilot)
+
+    assert snap_compare(RegtuiApp(preset=small_preset, speed=None), run_before=run_seeds,
+                        terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_sweep_chart_against_label_fraction(snap_compare, size):
+    """label-noise-sweep's 18 members (synthetic): t shows the six groups and the charts against
+    the noise share: train, val and gap, and the epoch train accuracy first reached 100%."""
+    from tests.tui.streams import sweep_results
+
+    async def table(pilot):
+        app = pilot.app
+        await wait_until(lambda: len(app.runs) == 18 and app.runs[-1].result is not None, 20)
+        await pilot.press("t")
+        await wait_until(lambda: app.query_one("#runs-view").has_class("-sweep"))
+        await settle(pilot)
+
+    assert snap_compare(RegtuiApp(saved=sweep_results(), speed=None), run_before=table, terminal_size=size)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from textual import events
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Input, Switch
 
 from regtui.engine.config import FIELDS, ConfigError, check_value, describe_rule
 from regtui.experiments.seeds import SEEDS_TEXT_RULE, seed_settings
@@ -39,12 +41,10 @@ FORM: tuple[tuple[str, str, str], ...] = (
     ("device", "Device", "select"),
 )
 LABELS = {key: label for key, label, _ in FORM}
-# Settings `a` (run all) takes from the pane for every run; each run keeps its own labels.
-COMMON = ("epochs", "optimizer", "lr", "momentum", "batch_size", "seed", "early_stopping",
-          "patience", "device")
-# taken for every run only when edited: a preset such as shrinkage gives each run its own
-# regularizer, and `a` must not overwrite them with the focused run's
-IF_CHANGED = ("dataset", "data_dir", "model", "l2", "l1", "weight_decay", "dropout", "augment")
+# Settings that make each run of a preset what it is (true / random / partial, noise0 ..
+# noise100): `a` (run all) keeps every run's own, even when edited in the pane (`s` runs the
+# pane's). Every other field applies to all runs only when the user changed it in the pane.
+RUN_OWN = ("labels", "label_fraction")
 MARKER = "▶ "  # before the focused field's label: visible without colour (NO_COLOR)
 NOTE_EVERY_S = 2.0
 BELL_EVERY_S = 0.25  # a burst of refused keys (a paste) rings once, not once a key
@@ -100,7 +100,47 @@ class SeedsValidator(Validator):
         return self.success()
 
 
-class NumberInput(Input):
+async def keys_in_order(field: Widget, event: events.Key, typed: bool) -> None:
+    """A field's key handler that keeps a burst of keys in the order typed.
+
+    Textual types a printable key in the Input's own handler, but runs a bound key (backspace,
+    arrows; the screen's tab, the app's escape) only once the key has bubbled up to the app,
+    and by then the keys after it in the same burst are already typed (Textual issue #6605):
+    `2 c q BSpace 1 0` sent at once left 21 in Epochs. Here a bound key runs where it arrives,
+    in order (`typed`: the field takes this key as text itself); and keys of the burst that
+    arrive after one moved the focus away (tab, escape) go back to the app, which gives them
+    to whatever has the focus now.
+    """
+    if field.app.focused is not field:  # an earlier key of the burst moved the focus
+        event.stop()
+        event.prevent_default()
+        field.app.post_message(events.Key(event.key, event.character))
+    elif not typed and await field.app._check_bindings(event.key):
+        event.stop()  # done now, in order; not again when it would have bubbled up
+        event.prevent_default()
+
+
+class FieldInput(Input):
+    """An Input of the settings pane: a burst of keys is typed in order (keys_in_order); the
+    app's keys stay in the footer while it has the focus."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """False: the app's command keys stay in the footer (dimmed there: a printable key typed
+        here is text, as Input._on_key sees to)."""
+        return False
+
+    async def _on_key(self, event: events.Key) -> None:
+        await keys_in_order(self, event, event.is_printable)
+
+
+class FieldSwitch(Switch):
+    """A Switch of the settings pane: a burst of keys acts in order (keys_in_order)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await keys_in_order(self, event, False)
+
+
+class NumberInput(FieldInput):
     """An Input for numbers: it takes every printable key, so letters never reach the app's
     commands while it has focus; a character a number cannot hold is refused with the bell
     and a one-line note (escape leaves the field)."""

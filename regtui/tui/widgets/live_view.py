@@ -1,4 +1,5 @@
-"""The main area of the app: status lines, live charts, legend and the per-layer norm table."""
+"""The main area of the app: status lines, live charts, legend and the per-layer norm table, or
+in their place (key t) the runs table and the sweep's charts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from regtui.tui.status import status_text
 from regtui.tui.widgets.charts import AccuracyChart, ChartOptions, FitChart, LossChart, NormChart
 from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.norm_table import NormTable
+from regtui.tui.widgets.runs_table import RunsTable, RunsView
 
 STACK_BELOW = 70  # charts go one above the other when this area is narrower than this
 THREE_CHARTS_FROM = 110  # the toy view adds the norm chart from this width (the table has it too)
@@ -48,6 +50,22 @@ class LiveView(Vertical):
             yield NormChart(id="norm")
         yield Legend(id="legend")
         yield NormTable(id="norm-table")
+        yield RunsView(id="runs-view")
+
+    @property
+    def table_shown(self) -> bool:
+        """True while the runs table is shown in place of the charts."""
+        return self.has_class("-table")
+
+    def show_table(self, on: bool) -> None:
+        """The runs table (and the sweep's charts) in place of the charts, legend and norm table,
+        or back; the table takes the keyboard while shown (arrows pick a column, enter sorts)."""
+        self.set_class(on, "-table")
+        table = self.query_one(RunsTable)
+        if on:
+            table.focus()
+        elif table.has_focus:
+            self.app.set_focus(None)
 
     def set_task(self, task: str) -> None:
         """Show the charts of a task (a TASKS key): accuracy if it has one, else fit and loss."""
@@ -67,6 +85,10 @@ class LiveView(Vertical):
         # stays in the session until the next start, and its norms must not be drawn here.
         if any(r.task != self.kind.name for r in runs):
             runs = [r for r in runs if r.task == self.kind.name]
+        if self.table_shown:
+            self.query_one(RunsView).draw(runs, self.kind)
+            self.draw_status(preset, current, message)
+            return
         for chart in self.query("#charts > *"):
             chart.redraw(runs, self.options)
         shown = next((r for r in runs if r.name == self.table_run), current)

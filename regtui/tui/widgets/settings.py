@@ -21,13 +21,14 @@ from regtui.experiments.presets import Preset
 from regtui.experiments.seeds import base_runs, seed_settings, seeds_text
 from regtui.tui.form import form_run_name, paired
 from regtui.tui.widgets.fields import (
-    COMMON,
     FORM,
-    IF_CHANGED,
     MARKER,
     MAX_NUMBER,
     MAX_PATH,
     MAX_SEEDS,
+    RUN_OWN,
+    FieldInput,
+    FieldSwitch,
     NumberInput,
     SeedsValidator,
     SettingValidator,
@@ -35,6 +36,13 @@ from regtui.tui.widgets.fields import (
     fmt,
     parse,
 )
+
+
+def is_field(widget: object) -> bool:
+    """True for one of the pane's fields (an input, list or switch in a field row)."""
+    parent = getattr(widget, "parent", None)
+    return isinstance(widget, (Input, Select, Switch)) and isinstance(parent, Horizontal) \
+        and parent.has_class("field")
 
 
 class SettingsPane(VerticalScroll):
@@ -63,15 +71,16 @@ class SettingsPane(VerticalScroll):
         super().__init__(**kwargs)
         self._presets, self._current = presets, current
         self._choices: dict[str, list[str]] = {}
+        self._loaded: dict[str, Any] = {}  # each field's widget value as `load` set it
         self.preset: Preset | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Experiment", classes="section")
-        with Horizontal(classes="field"):
+        with Horizontal(classes="field -experiment"):  # shorter labels: long preset names fit
             yield Label(self.PAD + "Preset", classes="field-label")
             yield Select(self._presets, value=self._current, id="preset", allow_blank=False,
                          compact=True, type_to_search=False)
-        with Horizontal(classes="field"):
+        with Horizontal(classes="field -experiment"):
             yield Label(self.PAD + "Run", classes="field-label")
             yield Select([("run", "run")], id="run", allow_blank=False, compact=True,
                          type_to_search=False)
@@ -118,10 +127,10 @@ class SettingsPane(VerticalScroll):
             return Select([(choice_label(c), c) for c in choices], id=wid, allow_blank=False, compact=True,
                           type_to_search=False)
         if kind == "switch":
-            return Switch(id=wid, animate=False)
+            return FieldSwitch(id=wid, animate=False)
         if kind == "text":  # a path: every key types (tab or escape leaves the field)
-            return Input(id=wid, compact=True, placeholder="image folder (data set 'folder')",
-                         max_length=MAX_PATH)
+            return FieldInput(id=wid, compact=True, placeholder="image folder (data set 'folder')",
+                              max_length=MAX_PATH)
         if kind == "seeds":
             return NumberInput(id=wid, compact=True, restrict=r"[0-9xX, ]*", placeholder="2021,1,2 or x3",
                                max_length=MAX_SEEDS,
@@ -207,13 +216,19 @@ class SettingsPane(VerticalScroll):
         runs = self.preset.runs if self.preset else ()
         return next((c for c in runs if c.name == self.query_one("#run", Select).value), runs[0])
 
+    def edited(self) -> list[str]:
+        """The fields the user changed since the form was loaded (compared as shown, so a
+        value the form rounds for display, e.g. lr 1.23456789e-3, is never taken as edited)."""
+        return [key for key, _, kind in FORM
+                if self._shown(self.query_one(f"#f-{key}"), kind) != self._loaded.get(key)]
+
     def common_settings(self) -> dict[str, Any]:
-        """The settings `a` applies to every run of the preset: the COMMON ones always, data
-        and model only where edited; ConfigError if a field is invalid."""
-        values, chosen = self.values(), self.selected_run()
-        out = {k: values[k] for k in COMMON}
-        out.update({k: values[k] for k in IF_CHANGED if values[k] != getattr(chosen, k)})
-        if self.query_one("#f-seeds", Input).value.strip() != seeds_text(self.base_run()):
+        """The settings `a` applies to every run of the preset: only those edited in the pane,
+        never a run's own labels (RUN_OWN); each run keeps every other setting its preset gives
+        it. ConfigError if a field is invalid."""
+        values, edited = self.values(), self.edited()
+        out = {k: values[k] for k in edited if k not in RUN_OWN and k != "seeds"}
+        if "seeds" in edited:
             out.update(seeds=values["seeds"], repeats=values["repeats"])  # else each run its own
         return out
 
@@ -226,6 +241,12 @@ class SettingsPane(VerticalScroll):
                 value = seeds_text(self.base_run() if self.preset else cfg)
             with widget.prevent(Select.Changed, Switch.Changed, Input.Changed):
                 self._set(widget, key, kind, value)
+            self._loaded[key] = self._shown(widget, kind)
+
+    @staticmethod
+    def _shown(widget, kind: str) -> Any:
+        """What a field shows: its text (stripped) or its choice."""
+        return widget.value.strip() if kind in ("input", "text", "seeds") else widget.value
 
     def _set(self, widget, key: str, kind: str, value: Any) -> None:
         if kind == "select":
