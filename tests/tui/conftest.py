@@ -24,6 +24,15 @@ labels = "random"
 """
 
 
+@pytest.fixture(autouse=True)
+def truecolor(monkeypatch):
+    """Colours as in a truecolor terminal, whatever TERM the tests run under: the charts choose
+    their palette by the terminal's colour system (a test of 16 colours sets "standard")."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+
+
 @pytest.fixture
 def small_preset(tmp_path):
     """Path to a two-run, 12-epoch preset."""

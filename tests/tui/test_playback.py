@@ -70,7 +70,7 @@ async def test_chart_controls_hide_runs_zoom_and_log():
         await pilot.press("2")
         await shows(accuracy, lambda text: MARKERS[1] not in text)  # hidden...
         assert "random" in visible_text(app.query_one(Legend))  # ...but still in the legend
-        await pilot.press("z")
+        await pilot.press("z", "z")  # fitted to the runs (the whole 200 here), then the last 50
         await shows(accuracy, lambda text: text.splitlines()[-1].split()[0] == "151")  # last 50 epochs
         assert visible_text(accuracy).splitlines()[-1].split()[-1] == "200"
         await pilot.press("l")
