@@ -37,6 +37,8 @@ class Metric:
             return f"{value:.3g}"
         if self.key == "best_epoch":
             return str(round(value))
+        if self.scale == "norm":
+            return f"{value:.4f}"  # as the norm table writes them
         return f"{value:.4g}"
 
 

@@ -51,8 +51,9 @@ async def wait_until(predicate, timeout: float = 60.0, step: float = 0.05) -> No
 
 
 async def wait_for_training(app, timeout: float = 60.0) -> None:
-    """Wait until the app has started training and the worker has finished."""
-    await wait_until(lambda: app.runs and not app.training and
+    """Wait until the app has started training, the worker has finished and the pacer has played
+    every run (else a run not yet released looks like a run that never started)."""
+    await wait_until(lambda: app.runs and not app.training and not app.busy and
                      all(r.result is not None for r in app.runs), timeout)
 
 

@@ -100,7 +100,8 @@ async def test_the_palette_picks_any_metric_onto_a_page_of_ones_own():
         await pilot.press("enter")
         await wait_until(lambda: "Seconds of training" in visible_text(app.query_one("#metric-1")), 10)
         assert [c.id for c in app.query("#charts > *") if c.display] == ["metric-1"]
-        await pilot.press("ctrl+p", *"Metric page: losses")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Metric page: losses")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_until(lambda: "Train loss (log)" in visible_text(app.query_one("#metric-1")), 10)

@@ -94,7 +94,7 @@ async def test_log_loss_axis_is_compact_with_a_floor():
     from dataclasses import replace
 
     from regtui.tui.session import SessionRun
-    from regtui.tui.widgets.charts import LossChart
+    from regtui.tui.widgets.toy_charts import LossChart
 
     result = fake_result("toy", 100)
     app = RegtuiApp(preset="overfitting")
@@ -186,8 +186,8 @@ async def test_a_zoom_on_image_runs_does_not_carry_over_to_the_toy():
     async with app.run_test(size=(120, 40)):
         view = app.query_one(LiveView)
         await wait_until(lambda: view.kind.has_accuracy, 20)
-        app.action_zoom()
-        app.action_zoom()  # what `z z` does
+        for _ in range(3):
+            app.action_zoom()  # what `z z z` does: fitted, last 50, last 20
         assert view.options.last == 20
         app.query_one("#preset", Select).value = "overfitting"
         await wait_until(lambda: not view.kind.has_accuracy, 20)
