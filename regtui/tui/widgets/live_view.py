@@ -169,7 +169,8 @@ class LiveView(Vertical):
 
     def cursor_step(self) -> int:
         """Epochs one cursor step moves: one column of a chart (at least one epoch)."""
-        window, columns = self.window(), max(10, self.query_one("#charts").size.width // 2 - 8)
+        shown = [chart.size.width for chart in self.query("#charts > *") if chart.display]
+        window, columns = self.window(), max(10, (shown[0] if shown else 40) - 8)  # less the y labels
         return max(1, round((window.hi - window.lo) / columns))
 
     def draw(self, preset: Preset, runs: list[SessionRun], current: SessionRun | None,
