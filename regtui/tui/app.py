@@ -182,6 +182,7 @@ class RegtuiApp(ViewerApp):
         """Before a run, the norm table shows the chosen model's initial weights (seeded)."""
         view = self.query_one(LiveView)
         view.preview = None
+        self.plan_axis()
         if not self.engine_ready:
             self._redraw_all()  # the table says torch is loading; _engine_ready comes back here
             return
@@ -202,7 +203,8 @@ class RegtuiApp(ViewerApp):
         return why_not(action, params, training=self.training, busy=self.busy, runs=len(self.runs),
                        finished=any(r.result is not None for r in self.runs),
                        lines=len(chart_lines(self.runs)), speed=self.pacer.speed,
-                       viewer=self.train_hint if self.viewer else None, live=self.live_run())
+                       viewer=self.train_hint if self.viewer else None, live=self.live_run()) or \
+            self.chart_why_not(action, *params)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """None (dimmed in the footer) when a command cannot act; its key then reaches the
@@ -238,7 +240,10 @@ class RegtuiApp(ViewerApp):
             await self.run_action(action)
 
     def action_leave_field(self) -> None:
-        """Escape: leave the field being edited, so every key is a command again."""
+        """Escape: leave the field being edited, so every key is a command again; with no field
+        focused, leave the epoch cursor (and a pending solo)."""
+        if self.focused is None:
+            self.leave_chart_modes()
         self.set_focus(None)
 
     def action_help(self) -> None:

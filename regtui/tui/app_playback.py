@@ -1,17 +1,16 @@
-"""PlaybackApp: the worker's messages played to the charts at the chosen speed, replay, and the
-chart controls (log scale, zoom, hide a run, the table's run)."""
+"""PlaybackApp: the worker's messages played to the charts at the chosen speed, and replay (the
+chart controls are ChartsApp's, app_charts.py)."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 from textual import on
 
 from regtui.engine import EpochReport, RunResult
-from regtui.tui.app_frame import NARROW, FrameApp
+from regtui.tui.app_charts import ChartsApp
+from regtui.tui.app_frame import NARROW
 from regtui.tui.form import runs_text
-from regtui.tui.groups import chart_lines
 from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, TrainingDone
 from regtui.tui.pacing import DEFAULT_SPEED, SPEEDS, Replay, speed_label
 from regtui.tui.session import SessionRun
@@ -19,7 +18,7 @@ from regtui.tui.widgets.live_view import LiveView
 from regtui.tui.widgets.settings import SettingsPane
 
 
-class PlaybackApp(FrameApp):
+class PlaybackApp(ChartsApp):
     """Meters the training's reports out to the view, and replays finished runs."""
 
     exit_when_done: bool
@@ -92,27 +91,6 @@ class PlaybackApp(FrameApp):
         self.message_line = f"Replaying {runs_text(len(results))} at {self.speed_text()} (-/+ speed)"
         self._state_changed()
 
-    def _set_options(self, **changes) -> None:
-        view = self.query_one(LiveView)
-        view.options = replace(view.options, **changes)
-        self._redraw_all()
-
-    def action_toggle_log(self) -> None:
-        """Norm chart on a log scale, or back to linear."""
-        self._set_options(log=not self.query_one(LiveView).options.log)
-
-    def action_zoom(self) -> None:
-        """Cycle the epoch axis: the whole run, the last 50 epochs, the last 20."""
-        zooms = (None, 50, 20)
-        last = self.query_one(LiveView).options.last
-        self._set_options(last=zooms[(zooms.index(last) + 1) % len(zooms)] if last in zooms else None)
-
-    def action_toggle_run(self, number: int) -> None:
-        """Hide or show the session's line `number` (1-based, as numbered in the legend): a run,
-        or a seed group with all its members."""
-        hidden = set(self.query_one(LiveView).options.hidden) ^ {chart_lines(self.runs)[number - 1].key}
-        self._set_options(hidden=frozenset(hidden))
-
     def action_toggle_table(self) -> None:
         """The runs table (every run or seed group, sortable, and the sweep's chart) or the charts."""
         self._show_table(not self.query_one(LiveView).table_shown)
@@ -128,14 +106,6 @@ class PlaybackApp(FrameApp):
         self.query_one(LiveView).show_table(on)
         self._redraw_all()
         self._draw(force=True)  # at once, whatever the budget
-
-    def action_next_table_run(self) -> None:
-        """Show the next run's per-layer norms in the table (after the last: the current run)."""
-        view = self.query_one(LiveView)
-        names = [r.name for r in self.runs]
-        i = names.index(view.table_run) + 1 if view.table_run in names else 0
-        view.table_run = names[i] if i < len(names) else None
-        self._redraw_all()
 
     def _run_started(self, message: RunStarted) -> None:
         for note in message.info.notes:

@@ -50,16 +50,39 @@ class Line:
         return next((r for r in self.runs if r.result is None and r.epochs), None)
 
     def band(self, attr: str) -> Band | None:
-        """The mean and min–max of the SessionRun series `attr` (e.g. 'val_acc') over the finished
-        members; an ungrouped run's own series; None when nothing has finished yet."""
+        """The mean and min–max of the series `attr` (a metrics.csv column, e.g. 'val_acc') over
+        the finished members; an ungrouped run's own series; None when nothing has finished yet."""
         done = self.finished if self.grouped else [r for r in self.runs if r.epochs]
-        series = [getattr(r, attr) for r in done]
+        series = [r.series(attr) for r in done]
         if not series or not all(series):
             return None
         if len(series) == 1:
             return Band(list(done[0].epochs), list(series[0]))
         mean, low, high = epoch_band(series)
         return Band(done[0].epochs[:len(mean)], mean, low, high)
+
+    def value_at(self, attr: str, epoch: int) -> float | None:
+        """The line's `attr` at `epoch`: the group's mean over finished members (else the member in
+        training), a run's own value; None where the line has no value there."""
+        band = self.band(attr)
+        if band is not None and band.epochs and 0 <= epoch - band.epochs[0] < len(band.mean):
+            return band.mean[epoch - band.epochs[0]]
+        live = self.live if band is None else None
+        values = live.series(attr) if live is not None else ()
+        if live is not None and 0 <= epoch - live.epochs[0] < len(values):
+            return values[epoch - live.epochs[0]]
+        return None
+
+    def best_epoch(self) -> int | None:
+        """The line's best validation epoch: a run's own; a group's, that of its mean validation
+        accuracy (else its member in training's)."""
+        if not self.grouped or not self.finished:
+            run = self.live if self.grouped else self.runs[-1]
+            return run.last.best_epoch if run is not None and run.last else None
+        band = self.band("val_acc")
+        if band is None or not band.mean:
+            return None
+        return band.epochs[band.mean.index(max(band.mean))]
 
 
 def chart_lines(runs: list[SessionRun]) -> list[Line]:

@@ -51,11 +51,21 @@ COMMANDS: tuple[Command, ...] = (
             viewer=True),
     Command("e", "export", "Export", "export the charts, legend and table as an SVG figure", show=False,
             viewer=True),
-    Command("z", "zoom", "Zoom", "epochs shown: whole run, last 50, last 20", show=False),
-    Command("l", "toggle_log", "Log scale", "norm chart: log scale on or off", show=False),
+    Command("z", "zoom", "Zoom", "epochs shown: whole run (fitted if it would squeeze the runs), "
+            "fitted to the visible runs, last 50, last 20", show=False),
+    Command("l", "toggle_log", "Log scale", "norm charts: log scale on or off", show=False),
     Command("t", "toggle_table", "Runs table",
             "runs table: every run or seed group (mean ± sd), sortable; the sweep's chart; t: charts",
             show=False),
+    Command("m", "next_page", "Metrics",
+            "charts: next page (accuracy & norm, losses, layer norms, noisy labels); ctrl+p: any metric",
+            show=False),
+    Command("v", "cursor", "Values", "epoch cursor: each run's values at an epoch (←/→ home/end move it)",
+            show=False),
+    Command("f", "filter", "Filter", "filter runs by name or setting: labels=random lr=0.001 noise6",
+            show=False),
+    Command("o", "solo", "Solo", "show only one run: o then its number, or the run picked under v; "
+            "o again: all", show=False),
     Command("n", "next_table_run", "Table run", "norm table: show the next run's layers", show=False),
     *(Command(str(i), f"toggle_run({i})", f"Run {i}", f"hide or show run {i} (a seed group as one)",
               show=False, display="1-9", group="hide or show run N (numbered in the legend)")
@@ -68,7 +78,8 @@ COMMANDS: tuple[Command, ...] = (
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("tab", "next setting (shift+tab: previous); enter opens a list"),
     ("esc", "leave the field being edited: letters are commands again"),
-    ("^p", "command palette: every command by name"),
+    ("^p", "command palette: every command by name; metric pages and metrics; show/hide or solo any run"),
+    ("← → home end", "with the cursor on (v): move it; ↑ ↓ pick a run (o solos it); esc: cursor off"),
 )
 
 

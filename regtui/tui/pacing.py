@@ -90,6 +90,30 @@ class Pacer:
             return None
         return max(MIN_RATE, report.epochs / RUN_SECONDS) * self.speed
 
+    def screen_pace(self, shown: EpochReport) -> tuple[float | None, float]:
+        """What the screen will show of the run whose epoch `shown` is on screen now: the seconds
+        until its last epoch is drawn (None: not known yet) and the epochs a second drawn.
+
+        Its epochs still queued here play at the pace; those not trained yet arrive at the
+        training's rate, and cannot be drawn before they arrive. A replay (its end already
+        queued) has nothing left to train.
+        """
+        queued, latest, ended = 0, shown, False
+        for item in self._queue:
+            if not isinstance(item, EpochReport):
+                ended = isinstance(item, RunEnded)
+                break
+            queued, latest = queued + 1, item
+        trains = latest.epoch / latest.elapsed if latest.elapsed > 0 else 0.0
+        untrained = 0 if ended else max(0, latest.epochs - latest.epoch)
+        pace = self.rate(shown)
+        if pace is None:  # full speed: the screen shows what training gives, as it gives it
+            return (untrained / trains if trains else None) if untrained else 0.0, trains
+        if untrained and not trains:
+            return None, pace
+        eta = max((queued + untrained) / pace, untrained / trains if untrained else 0.0)
+        return eta, min(pace, trains) if untrained else pace
+
     def release(self, now: float) -> list[Message | EpochReport]:
         """What is due at time `now` (seconds, monotonic), in order."""
         dt = 0.0 if self._last is None else max(0.0, now - self._last)

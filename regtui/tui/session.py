@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from regtui.engine import EpochReport, RunInfo, RunResult, TaskKind, task_of
+
+BASE_KEYS = ("train_acc", "val_acc", "train_loss", "val_loss", "total_norm")  # SessionRun's own lists
+NOISY_KEYS = ("train_acc_clean", "train_acc_memorized", "changed_true_acc")  # NoisyLabelAcc's order
 
 
 @dataclass
@@ -22,6 +28,10 @@ class SessionRun:
     last: EpochReport | None = None
     curve: tuple[int, tuple[float, ...]] | None = None  # toy: (epoch, predictions) latest snapshot
     result: RunResult | None = None
+    # The other metrics.csv columns by name ("norm:fc1.weight", "train_acc_clean", "elapsed_s"):
+    # 8-byte doubles, not Python floats (a 10,000-step toy run keeps ~0.5 MB, not ~2 MB); NaN
+    # where a value is missing (e.g. no changed labels to measure).
+    extra: dict[str, array] = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -43,7 +53,27 @@ class SessionRun:
             self.val_acc.append(r.val_acc)
         if r.curve is not None:
             self.curve = (r.epoch, r.curve)
+        self._put("best_epoch", r.best_epoch)
+        self._put("elapsed_s", r.elapsed)
+        for layer, norm in zip(self.info.layers, r.layer_norms, strict=False):
+            self._put(f"norm:{layer.name}", norm)
+        if r.noisy is not None:
+            for key, value in zip(NOISY_KEYS, r.noisy, strict=True):
+                self._put(key, value)
         self.last = r
+
+    def _put(self, key: str, value: float | None) -> None:
+        """Append one epoch's value of `key` (a column that starts late is padded with NaN)."""
+        column = self.extra.get(key)
+        if column is None:
+            column = self.extra[key] = array("d", [math.nan] * (len(self.epochs) - 1))
+        column.append(math.nan if value is None else value)
+
+    def series(self, key: str) -> Sequence[float]:
+        """The per-epoch values of a metrics.csv column (empty when this run has none)."""
+        if key in BASE_KEYS:
+            return getattr(self, key)
+        return self.extra.get(key, ())
 
 
 def downsample(xs: list, ys: list, limit: int) -> tuple[list, list]:

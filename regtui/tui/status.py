@@ -78,8 +78,10 @@ def device_fields(device: str) -> list[Field]:
     return fields
 
 
-def run_fields(preset: Preset, run: SessionRun) -> list[Field]:
-    """Line 1's fields for a run with at least one epoch, in display order."""
+def run_fields(preset: Preset, run: SessionRun, screen: tuple[float | None, float] | None = None,
+               ) -> list[Field]:
+    """Line 1's fields for a run with at least one epoch, in display order; `screen`: the seconds
+    until the screen shows its last epoch and the epochs a second it shows (Pacer.screen_pace)."""
     r = run.last
     assert r is not None
     fields = [Field(preset.name, 9, "bold"), Field(f"{run.name} {r.epoch}/{r.epochs}", 0, "bold")]
@@ -96,13 +98,14 @@ def run_fields(preset: Preset, run: SessionRun) -> list[Field]:
         fields.append(Field(f"train loss {r.train_loss:.3g} test loss {r.val_loss:.3g}", 1))
     fields.append(Field(f"norm {r.total_norm:.2f}", 6))
     rate = r.epoch / r.elapsed if r.elapsed > 0 else 0.0
-    if run.result is None:  # still training: how long until the planned last epoch
-        if rate > 0:
-            fields.append(Field(f"ETA {duration((r.epochs - r.epoch) / rate)}", 2))
+    if run.result is None:  # still on its way: how long until the screen shows its last epoch
+        eta, rate = screen if screen is not None else ((r.epochs - r.epoch) / rate if rate else None, rate)
+        if eta is not None:
+            fields.append(Field(f"ETA {duration(eta)}", 2))
     else:
         fields.append(Field(f"took {duration(r.elapsed)}", 5))
-    if rate > 0:
-        fields.append(Field(f"{rate:.3g} ep/s", 5))
+    if rate > 0:  # the toy trains in full-batch steps: it counts steps, not epochs
+        fields.append(Field(f"{rate:.3g} {'ep' if run.kind.has_accuracy else 'steps'}/s", 5))
     return fields + device_fields(run.info.device)
 
 
@@ -145,7 +148,8 @@ class StatusLines:
         yield cut_at_word(self.line2, width)
 
 
-def status_text(preset: Preset, run: SessionRun | None, message: str) -> StatusLines:
+def status_text(preset: Preset, run: SessionRun | None, message: str,
+                screen: tuple[float | None, float] | None = None) -> StatusLines:
     """Line 1: preset, run, epoch, accuracies (or losses), best epoch, norm, ETA, speed, device.
     Line 2: how the run ended, then the hint or message."""
     if run is None or run.last is None:
@@ -161,4 +165,4 @@ def status_text(preset: Preset, run: SessionRun | None, message: str) -> StatusL
             line2.append(f"best epoch {r.best_epoch} restored ", style="bold green")
         line2.append(f"({STOP_REASONS[reason]}). ")
     line2.append(message, style="dim")
-    return StatusLines(run_fields(preset, run), line2)
+    return StatusLines(run_fields(preset, run, screen), line2)

@@ -24,6 +24,15 @@ labels = "random"
 """
 
 
+@pytest.fixture(autouse=True)
+def truecolor(monkeypatch):
+    """Colours as in a truecolor terminal, whatever TERM the tests run under: the charts choose
+    their palette by the terminal's colour system (a test of 16 colours sets "standard")."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+
+
 @pytest.fixture
 def small_preset(tmp_path):
     """Path to a two-run, 12-epoch preset."""
@@ -46,9 +55,9 @@ async def wait_until(predicate, timeout: float = 60.0, step: float = 0.05) -> No
 
 
 async def wait_for_training(app, timeout: float = 60.0) -> None:
-    """Wait until the app has started training, the worker has finished and the playback has
-    shown every run (on a busy machine training can end while the pacer still holds a run)."""
-    await wait_until(lambda: app.runs and not app.busy and
+    """Wait until the app has started training, the worker has finished and the pacer has played
+    every run (else a run not yet released looks like a run that never started)."""
+    await wait_until(lambda: app.runs and not app.training and not app.busy and
                      all(r.result is not None for r in app.runs), timeout)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 
 from regtui.engine import EpochReport, RunInfo, RunResult
+from regtui.engine.reports import NoisyLabelAcc
 from regtui.experiments.presets import load_preset
 from regtui.models.layers import LayerInfo
+from regtui.tui.session import SessionRun
 
 LAYERS = (LayerInfo("fc1.weight", (300, 1), 300), LayerInfo("fc1.bias", (300,), 300),
           LayerInfo("fc2.weight", (1, 300), 300), LayerInfo("fc2.bias", (1,), 1))
@@ -14,9 +16,16 @@ START = (5.0, 2.0, 3.0, 0.5)
 
 
 def fake_result(name: str, epochs: int, upto: int | None = None, random_labels: bool = False,
-                stop_reason: str = "finished") -> RunResult:
-    """A classification run of `epochs` planned epochs with `upto` done, smooth made-up curves."""
-    cfg = load_preset("quick").runs[0].replace(name=name, epochs=epochs)
+                stop_reason: str = "finished", noise: float | None = None, seed: int = 2021,
+                group: str = "") -> RunResult:
+    """A classification run of `epochs` planned epochs with `upto` done, smooth made-up curves.
+
+    `noise`: a share of changed labels (labels "partial"): the run reports the noisy-label split,
+    clean images learned early and changed ones memorized late, as the tutorial's runs do.
+    """
+    cfg = load_preset("quick").runs[0].replace(name=name, epochs=epochs, seed=seed, group=group)
+    if noise is not None:
+        cfg = cfg.replace(labels="partial", label_fraction=noise)
     info = RunInfo(config=cfg, device="cpu", layers=LAYERS, initial_norms=START,
                    initial_total=math.sqrt(sum(v * v for v in START)), data_source="synthetic")
     history, best, best_acc = [], 0, -math.inf
@@ -24,15 +33,20 @@ def fake_result(name: str, epochs: int, upto: int | None = None, random_labels: 
         t = e / epochs
         train = round(100 * (1 - math.exp(-6 * t)), 1)
         val = round((50 + 10 * math.sin(7 * t)) if random_labels else 100 * (1 - math.exp(-4 * t)) - 8, 1)
+        growth = 1.6 if random_labels else 0.8 + 0.1 * len(name) % 3  # each run its own norm curve
+        if noise is not None:  # more changed labels: slower to fit, and validation falls once
+            train = round(100 * (1 - math.exp(-(6 - 4 * noise) * t)), 1)  # they are memorized
+            val = round(max(33.0, val - 20 * noise - 120 * noise * max(0.0, t - 0.25)), 1)
+            growth += noise + 0.05 * (seed % 3)
         if val > best_acc:
             best, best_acc = e, val
-        growth = 1.6 if random_labels else 0.8 + 0.1 * len(name) % 3  # each run its own norm curve
         norms = tuple(round(v * (1 + growth * t), 3) for v in START)
         total = round(math.sqrt(sum(v * v for v in norms)), 3)
         history.append(EpochReport(
             run=name, epoch=e, epochs=epochs, train_loss=round(2 * math.exp(-5 * t), 4),
             val_loss=round(2 * math.exp(-2 * t), 4), layer_norms=norms, total_norm=total,
-            elapsed=0.01 * e, train_acc=train, val_acc=val, best_epoch=best, best_val_acc=best_acc))
+            elapsed=0.01 * e, train_acc=train, val_acc=val, best_epoch=best, best_val_acc=best_acc,
+            noisy=None if noise is None else noisy_split(t, noise, seed)))
     return RunResult(info=info, history=history, stop_reason=stop_reason, wall_time=0.01 * len(history),
                      final_state={})
 
@@ -68,3 +82,30 @@ def sweep_results(epochs: int = 60) -> list[RunResult]:
         out.append(RunResult(info=info, history=history, stop_reason="finished", wall_time=0.01 * epochs,
                              final_state={}))
     return out
+
+
+def noisy_split(t: float, noise: float, seed: int) -> NoisyLabelAcc:
+    """Made-up noisy-label split at a share `t` of the run: clean learned first, changed labels
+    memorized late (later with more noise), a changed image's true class forgotten meanwhile."""
+    clean = round(100 * (1 - math.exp(-(8 - 5 * noise) * t)), 1)
+    memorized = round(100 / (1 + math.exp(-14 * (t - 0.45 - 0.2 * noise - 0.01 * (seed % 3)))), 1)
+    return NoisyLabelAcc(clean, memorized if noise else None, round(max(0.0, 60 - 0.6 * memorized), 1)
+                         if noise else None)
+
+
+def noise_sweep_results(epochs: int = 60) -> list[RunResult]:
+    """18 runs as label-noise-sweep makes them: noise0 .. noise100, seeds 2021, 1, 2 each."""
+    return [fake_result(f"noise{n}-seed{s}", epochs, noise=n / 100, seed=s, group=f"noise{n}")
+            for n in (0, 20, 40, 60, 80, 100) for s in (2021, 1, 2)]
+
+
+def session_runs(results: list[RunResult]) -> list[SessionRun]:
+    """The app's record of these runs, as if each had played to its end."""
+    runs = []
+    for result in results:
+        run = SessionRun(result.info.config.name, result.info)
+        for report in result.history:
+            run.add(report)
+        run.result = result
+        runs.append(run)
+    return runs

@@ -295,7 +295,8 @@ async def test_a_failure_mid_run_is_reported_not_swallowed(small_preset, fail_at
         await wait_for_training(app)
         assert [r.name for r in app.runs] == ["true"]  # the later run is not started
         assert app.runs[0].result.stop_reason == "failed" and len(app.runs[0].epochs) == 2
-        assert any("CUDA out of memory" in n.message for n in app._notifications)
+        # the failure's message follows the run's end through the pacer: wait for it to play
+        await wait_until(lambda: any("CUDA out of memory" in n.message for n in app._notifications), 10)
         assert not app.query_one("#settings").disabled
 
 

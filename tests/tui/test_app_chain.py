@@ -20,7 +20,8 @@ from tests.tui.streams import fake_result
 
 def test_every_part_of_the_chain_is_an_app_whose_handlers_textual_registered():
     chain = [c for c in RegtuiApp.__mro__ if c.__module__.startswith("regtui.tui")]
-    assert [c.__name__ for c in chain] == ["RegtuiApp", "ViewerApp", "StartApp", "PlaybackApp", "FrameApp"]
+    assert [c.__name__ for c in chain] == ["RegtuiApp", "ViewerApp", "StartApp", "PlaybackApp", "ChartsApp",
+                                           "FrameApp"]
     assert all(issubclass(c, FrameApp) for c in chain)
     declared = registered = 0
     for cls in chain:
@@ -31,7 +32,8 @@ def test_every_part_of_the_chain_is_an_app_whose_handlers_textual_registered():
                 assert any(f is value for f, _ in handlers.get(message_type, ())), \
                     f"{cls.__name__}.{name} is not registered for {message_type.__name__}"
                 registered += 1
-    assert declared == registered >= 9  # EngineReady, 2 pane messages, 5 worker messages, Followed
+    assert declared == registered >= 13  # EngineReady, 2 pane messages, 5 worker messages, Followed,
+    # 4 chart inputs
 
 
 async def test_each_message_the_app_handles_changes_what_it_should(small_preset):

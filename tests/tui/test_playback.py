@@ -73,7 +73,7 @@ async def test_chart_controls_hide_runs_zoom_and_log():
         await pilot.press("2")
         await shows(accuracy, lambda text: MARKERS[1] not in text)  # hidden...
         assert "random" in visible_text(app.query_one(Legend))  # ...but still in the legend
-        await pilot.press("z")
+        await pilot.press("z", "z")  # fitted to the runs (the whole 200 here), then the last 50
         await shows(accuracy, lambda text: text.splitlines()[-1].split()[0] == "151")  # last 50 epochs
         assert visible_text(accuracy).splitlines()[-1].split()[-1] == "200"
         await pilot.press("l")
@@ -97,7 +97,7 @@ async def test_log_loss_axis_is_compact_with_a_floor():
     from dataclasses import replace
 
     from regtui.tui.session import SessionRun
-    from regtui.tui.widgets.charts import LossChart
+    from regtui.tui.widgets.toy_charts import LossChart
 
     result = fake_result("toy", 100)
     app = RegtuiApp(preset="overfitting")
@@ -191,8 +191,8 @@ async def test_a_zoom_on_image_runs_does_not_carry_over_to_the_toy():
     async with app.run_test(size=(120, 40)):
         view = app.query_one(LiveView)
         await wait_until(lambda: view.kind.has_accuracy, 20)
-        app.action_zoom()
-        app.action_zoom()  # what `z z` does
+        for _ in range(3):
+            app.action_zoom()  # what `z z z` does: fitted, last 50, last 20
         assert view.options.last == 20
         app.query_one("#preset", Select).value = "overfitting"
         await wait_until(lambda: not view.kind.has_accuracy, 20)

@@ -194,3 +194,63 @@ def test_sweep_chart_against_label_fraction(snap_compare, size):
         await settle(pilot)
 
     assert snap_compare(RegtuiApp(saved=sweep_results(), speed=None), run_before=table, terminal_size=size)
+
+
+# The chart controls (pages, the epoch cursor, the filter) and 16 colours, on synthetic runs.
+def _sweep_app():
+    from tests.tui.streams import noise_sweep_results
+
+    return RegtuiApp(saved=noise_sweep_results(60), speed=None)
+
+
+async def _sweep_loaded(pilot):
+    app = pilot.app
+    await wait_until(lambda: len(app.runs) == 18 and app.runs[-1].result is not None, 20)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_metric_page_noisy_labels(snap_compare, size):
+    """m m m: the noisy-label page of an 18-run sweep, two by two: clean learned first, memorized late."""
+    async def noisy(pilot):
+        await _sweep_loaded(pilot)
+        await pilot.press("m", "m", "m")
+        await settle(pilot)
+
+    assert snap_compare(_sweep_app(), run_before=noisy, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_epoch_cursor_with_values(snap_compare, size):
+    """v, then ten steps back: each run's values at that epoch, by name, in its colour."""
+    async def cursor(pilot):
+        app = pilot.app
+        await wait_until(lambda: len(app.runs) == 3 and app.runs[2].result is not None, 10)
+        await pilot.press("v", *["left"] * 10, "down")
+        await settle(pilot)
+
+    assert snap_compare(RegtuiApp(saved=_synthetic(), speed=None), run_before=cursor, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_filter_typed(snap_compare, size):
+    """f and a setting: the sweep's charts and legend keep two of six groups as it is typed."""
+    async def typed(pilot):
+        await _sweep_loaded(pilot)
+        await pilot.press("f")  # alone: keys sent in one burst with it may arrive before its input
+        await pilot.press(*"label_fraction=0.2,0.8")
+        await settle(pilot)
+
+    assert snap_compare(_sweep_app(), run_before=typed, terminal_size=size)
+
+
+def test_sixteen_colours(snap_compare, monkeypatch):
+    """TERM=xterm: six seed groups in six of the 16 colours, each band in its line's colour."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")
+
+    async def loaded(pilot):
+        await _sweep_loaded(pilot)
+        await settle(pilot)
+
+    assert snap_compare(_sweep_app(), run_before=loaded, terminal_size=(120, 40))

@@ -19,8 +19,9 @@ KEYS = help_lines()
 
 NOTES = (
     "Accuracy chart: train (solid line) and validation (the run's marker) per epoch for every "
-    "run of the session, so true, random and partial labels build up on one chart; the green "
-    "line is the latest run's best validation epoch. Norm chart: total Frobenius norm of the weights. "
+    "run of the session, so true, random and partial labels build up on one chart; each run's "
+    "best validation epoch is a line in its colour, its marker at the foot. Norm chart: total "
+    "Frobenius norm of the weights. m pages through losses, per-layer norms and noisy labels. "
     "Training runs at full speed; the charts play it back at the chosen speed (x1: ~4 s a run). "
     "Toy experiment: the 10 points, the true line 2x, the network's fit, and the losses. "
     "Table: per parameter tensor, its norm at the start, now, and the change."

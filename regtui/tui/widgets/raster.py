@@ -50,9 +50,20 @@ def faint(color: RGB, share: float = 0.45) -> RGB:
     return round(r * share), round(g * share), round(b * share)
 
 
+@dataclass(frozen=True)
+class VLine:
+    """A vertical line at x across the plot: a best epoch or the epoch cursor."""
+
+    x: float
+    color: RGB
+    char: str = "│"
+    foot: str | None = None  # a character in the plot's bottom row (a run's marker: whose line)
+
+
 @dataclass
 class Chart:
-    """What to draw: title, ranges, ticks (value, label), series in drawing order, vertical lines."""
+    """What to draw: title, ranges, ticks (value, label), series in drawing order, vertical lines,
+    and a note shown in the middle of an empty plot."""
 
     title: str
     x_range: tuple[float, float]
@@ -60,7 +71,8 @@ class Chart:
     xticks: list[tuple[float, str]] = field(default_factory=list)
     yticks: list[tuple[float, str]] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
-    vlines: list[tuple[float, RGB]] = field(default_factory=list)
+    vlines: list[VLine] = field(default_factory=list)
+    note: str = ""
 
 
 def render(chart: Chart, width: int, height: int, base: Style) -> list[Strip]:
@@ -98,11 +110,17 @@ def render(chart: Chart, width: int, height: int, base: Style) -> list[Strip]:
                     bits[r][c] |= _DOTS[px % 2][3 - py % 4]
                     colors[r][c] = color
 
-    for x, color in chart.vlines:
-        c = round((x - x0) * sx) // 2
+    for v in chart.vlines:
+        c = round((v.x - x0) * sx) // 2
         if 0 <= c < cols:
             for r in range(rows):
-                chars[r][c], colors[r][c] = "│", color
+                chars[r][c], colors[r][c] = v.char, v.color
+            if v.foot:
+                chars[rows - 1][c] = v.foot
+    if chart.note and not chart.series:
+        start = max(0, (cols - len(chart.note)) // 2)
+        for k, ch in enumerate(chart.note[:cols]):
+            chars[rows // 2][start + k] = ch
     for s in chart.series:
         # NaN and infinite values (a run that diverged) are not drawn: a gap in the line
         if s.high is not None:
