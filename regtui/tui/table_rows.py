@@ -1,6 +1,7 @@
 """The runs table's columns and rows: one row per run or seed group of the session.
 
-A run's row holds what it ended with (or, while it trains, its latest epoch); a seed group's
+A run's row holds the numbers of the weights it ended with (the restored best epoch's after early
+stopping, as summary.json and the headless tables), or while it trains its latest epoch; a seed group's
 row the mean ± sample sd over its finished members (regtui.experiments.aggregate's `stat`, as
 the headless group table), so a group reads as its legend entry and chart line do. Pure: the
 widget (widgets/runs_table.py) only lays these out and sorts them.
@@ -12,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from regtui.engine import stop_phrase
+from regtui.engine import EpochReport, stop_phrase
 from regtui.experiments.aggregate import Stat, stat
 from regtui.tui.groups import Line
 from regtui.tui.session import SessionRun
@@ -62,13 +63,23 @@ def _at_best(attr: str) -> Number:
     return number
 
 
+def _end_report(run: SessionRun) -> EpochReport | None:
+    """The epoch whose weights the run ends with: the restored best epoch's after early stopping
+    with restore_best (as summary.json and the headless tables report), else its latest."""
+    return run.result.end_weights if run.result is not None else run.last
+
+
+def _end(attr: str) -> Number:
+    return lambda run: getattr(end, attr) if (end := _end_report(run)) is not None else None
+
+
 def _noisy(attr: str) -> Number:
-    return lambda run: getattr(run.last.noisy, attr) if run.last and run.last.noisy else None
+    return lambda run: getattr(end.noisy, attr) if (end := _end_report(run)) and end.noisy else None
 
 
 def _end_norm(run: SessionRun) -> float:
     """The total norm of the weights the run ends with (the restored best epoch's, if restored)."""
-    end = run.result.end_weights if run.result is not None else run.last
+    end = _end_report(run)
     return end.total_norm if end is not None else run.info.initial_total
 
 
@@ -87,7 +98,7 @@ def _last(attr: str) -> Number:
 
 
 NAME, ENDED, NORM = Column("run", "run"), Column("ended", "ended"), Column("norm", "norm start→end")
-TRAIN, VAL = Column("train", "train", _last("train_acc")), Column("val", "val", _last("val_acc"))
+TRAIN, VAL = Column("train", "train", _end("train_acc")), Column("val", "val", _end("val_acc"))
 BEST = (
     Column("best_val", "best val", _at_best("val_acc")),
     Column("best_epoch", "best ep", lambda r: r.last.best_epoch if r.last else None, 0),

@@ -150,3 +150,35 @@ async def test_run_all_of_a_seeded_preset_fills_the_table_with_groups(small_pres
         table = app.query_one(RunsTable)
         assert [r.key for r in table.shown_rows] == ["true", "random"]
         assert "true ×2" in visible_text(table) and "±" in visible_text(table)
+
+
+def test_the_sweep_epochs_chart_shows_censored_medians_not_the_lucky_members():
+    """At 40 epochs the noise80 and noise100 members never reach 100% train accuracy: their
+    groups are an x at the epoch count (censored), not a mean over the members that got there."""
+    from regtui.tui.widgets.raster import Chart
+    from regtui.tui.widgets.sweep_chart import CENSORED_MARKER, EPOCH_MARKER
+
+    groups, key = sweep_of(sweep_results(40))
+    chart = Chart("", (0, 1), (0, 1))
+    SweepChart("epochs").epochs(chart, groups, key)
+    by_marker = {s.marker: s for s in chart.series if s.marker}
+    assert by_marker[CENSORED_MARKER].xs == [0.8, 1.0] and by_marker[CENSORED_MARKER].ys == [40.0, 40.0]
+    assert by_marker[EPOCH_MARKER].xs == [0.0, 0.2, 0.4, 0.6]
+    fits = [g.fits["fit_epoch"] for g in groups]
+    assert by_marker[EPOCH_MARKER].ys == [f.median()[0] for f in fits[:4]]
+
+
+def test_an_early_stopped_run_reads_as_the_weights_it_ends_with():
+    """restore_best: the row's accuracies and norm are the restored best epoch's, as summary.json
+    and the headless group table report them, not the stop epoch's."""
+    res = fake_result("early", 200, upto=150, random_labels=True, stop_reason="patience")
+    res.restored_best = True
+    run = SessionRun(res.info.config.name, res.info)
+    for report in res.history:
+        run.add(report)
+    run.result = res
+    lines = chart_lines([run])
+    cols = columns(lines, True)
+    row = table_rows(lines, cols)[0]
+    assert res.best.epoch != res.last.epoch
+    assert row.cells[cols.index(VAL)].text == f"{res.best.val_acc:.1f}" != f"{res.last.val_acc:.1f}"

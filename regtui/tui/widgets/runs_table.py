@@ -21,8 +21,7 @@ from regtui.tui.groups import Line, chart_lines
 from regtui.tui.session import SessionRun
 from regtui.tui.table_rows import ENDED, NAME, Column, Row, columns, sorted_rows, table_rows
 from regtui.tui.widgets.budget import Budgeted
-from regtui.tui.widgets.charts import run_color, run_marker
-from regtui.tui.widgets.legend import rgb
+from regtui.tui.widgets.colors import Palette, palette_for, run_marker
 from regtui.tui.widgets.sweep_chart import Sweep, SweepChart, sweep_of
 
 
@@ -54,8 +53,9 @@ class RunsTable(Budgeted, DataTable):
         for i, col in enumerate(self.cols):
             arrow = ("▼" if self.reverse else "▲") if i == self.sort_index and (i or self.reverse) else ""
             self.add_column(col.label + arrow, key=col.key)
+        palette = palette_for(self.app.console.color_system)  # the legend's very colours
         for row in sorted_rows(self.shown_rows, self.cols, self.sort_index, self.reverse):
-            self.add_row(*[name_cell(row, c.text) if col is NAME else
+            self.add_row(*[name_cell(row, c.text, palette) if col is NAME else
                            Text(c.text) if col is ENDED else Text(c.text, justify="right")
                            for col, c in zip(self.cols, row.cells, strict=True)], key=row.key)
         self.move_cursor(column=min(cursor, len(self.cols) - 1), animate=False)
@@ -81,10 +81,11 @@ class RunsTable(Budgeted, DataTable):
         self.sort_by(event.column_index)
 
 
-def name_cell(row: Row, name: str) -> Text:
+def name_cell(row: Row, name: str, palette: Palette) -> Text:
     """The run column: the legend's number, then the run's marker and name in its colour."""
     i = row.number - 1
-    return Text.assemble((f"{row.number} ", "dim"), (f"{run_marker(i)} {name}", rgb(run_color(i))))
+    return Text.assemble((f"{row.number} ", "dim"),
+                         (f"{run_marker(i)} {name}", palette.style(palette.run(i))))
 
 
 class RunsView(Vertical):

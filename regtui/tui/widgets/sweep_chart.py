@@ -3,8 +3,10 @@
 The app's counterpart of `regtui run`'s chart against a setting (regtui.headless.charts
 versus_chart), drawn with the app's braille rasterizer: on the left the mean over seeds of
 the final train and validation accuracy and their gap (train and val inside their min–max
-band), on the right the epoch at which train accuracy first reached 100%, for the members
-that got there (its own axis: epochs, not %). E.g. label-noise-sweep against label_fraction.
+band), on the right the median epoch at which train accuracy first reached 100%, a member
+that never did counted as censored at its last epoch (Kaplan–Meier, as the headless tables):
+a group where more than half never did is an `x` at the epoch count, not a lucky average (its
+own axis: epochs, not %). E.g. label-noise-sweep against label_fraction.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ from textual.widget import Widget
 
 from regtui.engine import RunResult, task_of
 from regtui.experiments.aggregate import Group, group_results, has_groups, varying_setting
+from regtui.tui.widgets.axes import linear_axis
 from regtui.tui.widgets.budget import Budgeted
-from regtui.tui.widgets.charts import COLORS, linear_axis
+from regtui.tui.widgets.colors import FULL
 from regtui.tui.widgets.raster import Chart, Series, faint, render
 
 Sweep = tuple[list[Group], str]  # the groups, in setting order, and the setting's key
 # (aggregate METRICS key, words, colour, marker): the accuracy chart's three lines. Letters,
 # not the runs' markers: these lines are numbers of every group, not runs of the legend.
-ACCURACY_LINES = (("final_train_acc", "train", COLORS[0], "T"),
-                  ("final_val_acc", "val", COLORS[2], "V"),
+COLORS = FULL.runs  # the sweep's own lines (not runs): train, gap, val, epochs to 100%
+ACCURACY_LINES = (("end_train_acc", "train", COLORS[0], "T"),
+                  ("end_val_acc", "val", COLORS[2], "V"),
                   ("gap", "gap", COLORS[1], "G"))
-EPOCH_COLOR, EPOCH_MARKER = COLORS[3], "E"
+EPOCH_COLOR, EPOCH_MARKER, CENSORED_MARKER = COLORS[3], "E", "x"
 
 
 def sweep_of(results: Sequence[RunResult]) -> Sweep | None:
@@ -115,22 +119,29 @@ class SweepChart(Budgeted, Widget):
         chart.y_range = (0, 100)
 
     def epochs(self, chart: Chart, groups: list[Group], key: str) -> None:
-        """The epoch train accuracy first reached 100%: mean (and min–max) over the members that
-        did; groups where none did have no point, and the title counts the members."""
+        """The median epoch train accuracy first reached 100% per group, censored where a member
+        never did (the band: min–max over the members, a censored one at its last epoch); a
+        group whose median is past its last epoch is an `x` there. The title counts members."""
         xs = [setting(g, key) for g in groups]
-        done = sum(g.memorized for g in groups)
-        total = sum(len(g.results) for g in groups)
-        chart.title = fitting(self.size.width, f"{EPOCH_MARKER} epoch train accuracy first hit 100% "
-                              f"({done} of {total} runs did)", f"{EPOCH_MARKER} epoch train acc hit 100% "
-                              f"({done}/{total} did)", f"{EPOCH_MARKER} epoch of 100% train ({done}/{total})")
-        points = [(x, g.stats["memorized_epoch"]) for x, g in zip(xs, groups, strict=True)
-                  if g.stats["memorized_epoch"]]
+        fits = [g.fits["fit_epoch"] for g in groups]
+        done, total = sum(f.n_reached for f in fits), sum(f.n for f in fits)
+        chart.title = fitting(self.size.width, f"{EPOCH_MARKER} median epoch train accuracy first hit 100% "
+                              f"({done} of {total} runs did; {CENSORED_MARKER}: most never did)",
+                              f"{EPOCH_MARKER} median epoch to 100% train ({done}/{total} did)",
+                              f"{EPOCH_MARKER} epoch of 100% train ({done}/{total})")
         x_axis(chart, xs)
-        if not points:
+        known = [(x, f, f.median()[0]) for x, f in zip(xs, fits, strict=True) if f.n]
+        if not known:
             return
-        px, stats = [x for x, _ in points], [s for _, s in points]
-        low, high = [s.min for s in stats], [s.max for s in stats]
-        chart.series.append(Series(px, low, faint(EPOCH_COLOR), high=high))
-        chart.series.append(Series(px, [s.mean for s in stats], EPOCH_COLOR))
-        chart.series.append(Series(px, [s.mean for s in stats], EPOCH_COLOR, EPOCH_MARKER))
-        linear_axis(chart, [[0.0], [s.max for s in stats]], self.size.height)
+        chart.series.append(Series([x for x, _, _ in known], [float(min(f.epochs)) for _, f, _ in known],
+                                   faint(EPOCH_COLOR), high=[float(max(f.epochs)) for _, f, _ in known]))
+        medians = [(x, m) for x, _, m in known if m is not None]
+        if medians:
+            chart.series.append(Series([x for x, _ in medians], [m for _, m in medians], EPOCH_COLOR))
+            chart.series.append(Series([x for x, _ in medians], [m for _, m in medians], EPOCH_COLOR,
+                                       EPOCH_MARKER))
+        past = [(x, float(max(f.epochs))) for x, f, m in known if m is None]
+        if past:
+            chart.series.append(Series([x for x, _ in past], [y for _, y in past], EPOCH_COLOR,
+                                       CENSORED_MARKER))
+        linear_axis(chart, [[0.0], [float(max(f.epochs)) for _, f, _ in known]], self.size.height)
