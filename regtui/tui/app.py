@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from regtui.engine import RunResult
@@ -36,6 +36,7 @@ from regtui.tui.loading import EngineReady, load_engine, torch_loaded, torch_rea
 from regtui.tui.pacing import DEFAULT_SPEED, Pacer
 from regtui.tui.session import SessionRun
 from regtui.tui.widgets.budget import TICK_S, RedrawBudget
+from regtui.tui.widgets.footer import KeysFooter
 from regtui.tui.widgets.help import HelpScreen
 from regtui.tui.widgets.live_view import LiveView, preview_info
 from regtui.tui.widgets.settings import SettingsPane
@@ -95,6 +96,7 @@ class RegtuiApp(ViewerApp):
         self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
         self.table_at_end = False  # the runs in progress are a run-all: the runs table shows at their end
         self._pane_hidden_by_table = False  # t hid the settings pane: t back to the charts shows it
+        self._pane_hidden_by_narrow = False  # a resize below NARROW during a run hid it
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -105,7 +107,7 @@ class RegtuiApp(ViewerApp):
             yield SettingsPane(options, self.preset_key, id="settings")
             yield LiveView(id="main")
         yield Static("terminal too small (needs {}x{})".format(*MIN_SIZE), id="too-small")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(LiveView).loading = not self.viewer

@@ -169,6 +169,7 @@ class ChartsApp(FrameApp):
         bar = self.view.query_one(FilterBar)
         self._filter_before = self.view.options.query
         bar.value = self._filter_before.text if self._filter_before else ""
+        bar.cursor_position = len(bar.value)  # typing goes on from the end (ctrl+u clears it all)
         bar.display = True
         self.set_focus(bar)  # now, not after a refresh (Widget.focus): a burst of keys typed goes in
 

@@ -45,9 +45,20 @@ class FrameApp(App[int]):
     _loading_since: float | None
     _pending: str | None
     _pane_hidden_by_table: bool
+    _pane_hidden_by_narrow: bool
 
     def on_resize(self, event: events.Resize) -> None:
+        self._narrow_pane(event.size.width)
         self._layout_for_size(event.size)  # self.size is updated after this handler
+
+    def _narrow_pane(self, width: int) -> None:
+        """During a run, as at its start: the pane hides below NARROW columns (the charts need the
+        room) and comes back when the window is widened again, unless the user hid it (h)."""
+        pane = self.query_one(SettingsPane)
+        if width < NARROW and self.training and pane.display and not self._pane_hidden_by_table:
+            pane.display, self._pane_hidden_by_narrow = False, True
+        elif width >= NARROW and self._pane_hidden_by_narrow:
+            pane.display, self._pane_hidden_by_narrow = True, False
 
     def _layout_for_size(self, size: Size | None = None) -> None:
         """Fit the layout to the terminal: too small, short, narrow, charts side by side."""
@@ -63,7 +74,7 @@ class FrameApp(App[int]):
     def action_toggle_settings(self) -> None:
         pane = self.query_one(SettingsPane)
         pane.display = not pane.display
-        self._pane_hidden_by_table = False  # the user's choice from now on
+        self._pane_hidden_by_table = self._pane_hidden_by_narrow = False  # the user's choice from now on
         self._layout_for_size()
 
     def action_choose_preset(self) -> None:

@@ -82,7 +82,9 @@ def test_eta_while_training_is_slower_than_the_pace():
 
 async def test_the_status_line_says_the_playback_eta_and_the_toy_counts_steps():
     app = RegtuiApp(saved=[fake_result("true", 40)], speed=0.25)
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: app.runs and app.runs[0].result is not None)  # shown whole at once
+        await pilot.press("r")  # the replay: ~15 s of playback at x0.25
         status = app.query_one("#status")
         await wait_until(lambda: "ETA" in visible_text(status), 10)
         eta = int(re.search(r"ETA (\d+)s", visible_text(status)).group(1))
