@@ -36,8 +36,6 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
 
     `on_torch` runs here once they are imported (the launcher sets torch's CPU threads).
     """
-    import torch._dynamo  # noqa: F401  torch's optimizers import it when first built (~1 s, sympy)
-
     import regtui.data.classification
     import regtui.engine.classify
     import regtui.engine.regress
