@@ -102,7 +102,6 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
          stack: bool, max_runs: int) -> int:
     """The body of `run`: overrides, preset, session; returns the exit code."""
     from regtui.experiments.presets import load_preset
-    from regtui.headless.session import run_session
 
     # the setting options are named after their RunConfig keys; None means "not given"
     overrides: dict[str, Any] = {k: v for k, v in ctx.params.items() if k in FIELDS and v is not None}
@@ -115,10 +114,12 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
     if patience is not None and early_stopping is None:
         overrides["early_stopping"] = True
     overrides.update(seed_overrides(seeds, repeats))
+    loaded = load_preset(preset, overrides, max_runs=max_runs)  # bad input: exit 2 before torch loads
+    loading_torch(json_out)
+    from regtui.headless.session import run_session
     from regtui.system.threads import set_threads
 
     set_threads(threads)
-    loaded = load_preset(preset, overrides, max_runs=max_runs)
     return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard,
                        execute=_stacked() if stack else None)
 
@@ -149,16 +150,18 @@ def sweep(
     from regtui.engine.config import ConfigError
     from regtui.experiments.presets import load_preset
     from regtui.experiments.sweep import parse_grid
-    from regtui.headless.session import run_session
-    from regtui.system.threads import set_threads
 
     def body(guard: Any) -> int:
-        if ray is None:  # Ray tasks choose their own CPU share
-            set_threads(threads)
         if stack and ray is not None:
             raise ConfigError("command line: give --stack or --ray, not both")
         loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid),
                              max_runs=max_runs)
+        loading_torch(json_out)
+        from regtui.headless.session import run_session
+        from regtui.system.threads import set_threads
+
+        if ray is None:  # Ray tasks choose their own CPU share
+            set_threads(threads)
         execute = _stacked() if stack else None
         if ray is not None:
             from regtui.engine.ray_exec import ray_executor
@@ -167,6 +170,17 @@ def sweep(
         return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard, execute=execute)
 
     raise typer.Exit(guarded(body))
+
+
+def loading_torch(json_out: bool) -> None:
+    """Say "loading torch…" on the terminal people read (stderr with --json), for the seconds
+    its import takes before anything else is printed."""
+    import sys
+
+    from regtui.headless.console import loading
+
+    if "torch" not in sys.modules:
+        loading(sys.stderr if json_out else sys.stdout, "loading torch…")
 
 
 def _stacked() -> Any:
