@@ -120,6 +120,7 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
     from regtui.system.threads import set_threads
 
     set_threads(threads)
+    _warm_cuda(loaded.runs)
     return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard,
                        execute=_stacked() if stack else None)
 
@@ -160,8 +161,9 @@ def sweep(
         from regtui.headless.session import run_session
         from regtui.system.threads import set_threads
 
-        if ray is None:  # Ray tasks choose their own CPU share
+        if ray is None:  # Ray tasks choose their own CPU share (and set up their own GPU)
             set_threads(threads)
+            _warm_cuda(loaded.runs)
         execute = _stacked() if stack else None
         if ray is not None:
             from regtui.engine.ray_exec import ray_executor
@@ -181,6 +183,14 @@ def loading_torch(json_out: bool) -> None:
 
     if "torch" not in sys.modules:
         loading(sys.stderr if json_out else sys.stdout, "loading torch…")
+
+
+def _warm_cuda(runs: Any) -> None:
+    """Overlap CUDA's initialisation with the data load when a run may train on a GPU."""
+    if any(cfg.device != "cpu" for cfg in runs):
+        from regtui.system.devices import warm_cuda
+
+        warm_cuda()
 
 
 def _stacked() -> Any:

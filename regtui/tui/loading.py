@@ -48,10 +48,11 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
 
 def torch_ready(on_torch: Callable[[], object] | None = None) -> list[str]:
     """Once torch is imported: run `on_torch` and return the devices the device field may offer."""
-    from regtui.system.devices import device_choices
+    from regtui.system.devices import device_choices, warm_cuda
 
     if on_torch is not None:
         on_torch()
+    warm_cuda()  # overlaps with the first run's data load (and the app's painting)
     return device_choices()
 
 
