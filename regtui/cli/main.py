@@ -141,9 +141,10 @@ def show(
 
 def main() -> None:
     """Console-script entry point; OpenMP's wait policy must be set before torch is imported."""
-    from regtui.system.threads import configure_openmp
+    from regtui.system.threads import configure_openmp, start_idle_sample
 
     configure_openmp()
+    start_idle_sample()
     try:
         app()
     except SystemExit as exc:  # click always ends this way
