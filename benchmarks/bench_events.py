@@ -11,16 +11,18 @@ Two measurements with a real EpochReport (BigAnimalNet on digits, noisy labels):
    a second from the first submit to the last task's end; on one machine the tasks, the
    relay and the driver share its cores, so a cluster's driver does at least as well.
 
-A run of the quick presets streams ~100-150 epochs a second on a laptop core, so a driver
-sustaining E events a second streams about E/150 such runs at once. Usage:
+A run of the quick preset streams ~100-150 epochs a second on one core here (a 200-epoch run
+takes 1.3-2.1 s), so a driver sustaining E events a second streams about E/150 such runs at
+once. benchmarks/bench_ray.py runs this too, after its sweeps. Usage:
 
-    python benchmarks/bench_events.py [--events 5000] [--tasks 2]
+    python benchmarks/bench_events.py [--events 5000] [--tasks 2] [--repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -61,17 +63,19 @@ def listener_rate(info: object, report: object, n: int) -> float:
         return n / (time.perf_counter() - t0)
 
 
-def flood(cfg: object, relay: object, attempt: int, report: object = None, n: int = 0) -> Outcome:
-    """A member task that sends `n` epoch events through the relay as fast as it can, as a
-    training task sends them (batches at most every SEND_S), then waits until they are taken."""
+def flood(cfg: object, relay: object, attempt: int, info: object = None, report: object = None,
+          n: int = 0) -> Outcome:
+    """A member task that sends its start and `n` epoch events through the relay as fast as it
+    can, as a training task sends them (batches at most every SEND_S), then waits until the
+    relay holds them."""
     import dataclasses
 
     from regtui.engine.ray_task import TaskLink
 
-    report = dataclasses.replace(report, run=cfg.name)  # type: ignore[attr-defined]
     link = TaskLink(relay, attempt)
-    for _ in range(n):
-        link.epoch(report)  # type: ignore[arg-type]
+    link.run_started(dataclasses.replace(info, config=cfg))  # type: ignore[call-overload]
+    for i in range(n):
+        link.epoch(dataclasses.replace(report, run=cfg.name, epoch=i + 1, epochs=n))  # type: ignore
     link.close()
     return Outcome()
 
@@ -84,15 +88,14 @@ class Count(RunListener):
         self.n += 1
 
 
-def relay_rate(report: object, n: int, tasks: int) -> float:
+def relay_rate(info: object, report: object, n: int, tasks: int) -> float:
     """Events a second relayed from `tasks` flooding tasks to the driver's listener."""
-    import ray
 
     from regtui.engine.ray_exec import ray_executor
 
     configs = [from_mapping({"name": f"flood{i}"}, where="bench") for i in range(tasks)]
     def task(cfg: object, relay: object, attempt: int) -> Outcome:
-        return flood(cfg, relay, attempt, report, n)
+        return flood(cfg, relay, attempt, info, report, n)
 
     execute = ray_executor("auto", task=task)
     execute(configs, Count(), None)  # start the workers: only the relaying is timed
@@ -100,22 +103,29 @@ def relay_rate(report: object, n: int, tasks: int) -> float:
     t0 = time.perf_counter()
     execute(configs, count, None)
     took = time.perf_counter() - t0
-    ray.shutdown()
     assert count.n == n * tasks, (count.n, n * tasks)
     return count.n / took
 
 
 def main() -> None:
+    import ray
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=5000, help="events per task")
     parser.add_argument("--tasks", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5, help="rounds (medians are printed)")
     args = parser.parse_args()
     info, report = sample()
-    print(f"load {os.getloadavg()[0]:.1f}")
-    rate = listener_rate(info, report, args.events)
-    print(f"listener (run folder + log lines), no Ray: {rate:8.0f} events/s")
-    print(f"relay, {args.tasks} tasks -> driver (counting): "
-          f"{relay_rate(report, args.events, args.tasks):8.0f} events/s")
+    listener, relay = [], []
+    try:
+        for _ in range(args.repeats):  # alternating, so load from elsewhere hits both alike
+            listener.append(listener_rate(info, report, args.events))
+            relay.append(relay_rate(info, report, args.events, args.tasks))
+    finally:
+        ray.shutdown()
+    print(f"load {os.getloadavg()[0]:.1f}, medians of {args.repeats}")
+    print(f"listener (run folder + log lines), no Ray: {statistics.median(listener):8.0f} events/s")
+    print(f"relay, {args.tasks} tasks -> driver (counting): {statistics.median(relay):8.0f} events/s")
 
 
 if __name__ == "__main__":

@@ -164,10 +164,11 @@ def sweep(
         if ray is None:  # Ray tasks choose their own CPU share (and set up their own GPU)
             set_threads(threads)
             _warm_cuda(loaded.runs)
-        execute = _stacked() if stack else None
-        if ray is not None:
+            execute = _stacked() if stack else None
+        else:
             from regtui.engine.ray_exec import ray_executor
 
+            loading_note(json_out, "starting Ray…")
             execute = ray_executor(ray)
         return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard, execute=execute)
 
@@ -175,14 +176,20 @@ def sweep(
 
 
 def loading_torch(json_out: bool) -> None:
-    """Say "loading torch…" on the terminal people read (stderr with --json), for the seconds
-    its import takes before anything else is printed."""
+    """Say "loading torch…" for the seconds its import takes before anything else is printed."""
+    import sys
+
+    if "torch" not in sys.modules:
+        loading_note(json_out, "loading torch…")
+
+
+def loading_note(json_out: bool, text: str) -> None:
+    """Show `text` on the terminal people read (stderr with --json) until the next output."""
     import sys
 
     from regtui.headless.console import loading
 
-    if "torch" not in sys.modules:
-        loading(sys.stderr if json_out else sys.stdout, "loading torch…")
+    loading(sys.stderr if json_out else sys.stdout, text)
 
 
 def _warm_cuda(runs: Any) -> None:

@@ -13,12 +13,18 @@ from collections.abc import Callable
 from typing import Any
 
 from regtui.engine.config import RunConfig
-from regtui.engine.ray_exec import WorkerLost
 from regtui.engine.ray_task import LOST
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
 from regtui.engine.runs import Outcome, RunFailure, RunListener, StopSignal, _stop_check
+from regtui.system.errors import EXIT_FAILED, RegtuiError
 
 POLL_S = 0.1  # how often the driver takes the relayed events and checks for finished tasks
+
+
+class WorkerLost(RegtuiError):
+    """A member's Ray worker was lost twice (or Ray itself failed): the run has no result."""
+
+    exit_code = EXIT_FAILED
 
 
 def _lost_worker_errors() -> tuple[type[BaseException], ...]:
@@ -158,6 +164,17 @@ class Driver:
         if done is None:
             return
         self._drain()  # the task waited until the relay held all its events
+        self._record(cfg, done)
+
+    def _abandon(self, exc: BaseException) -> None:
+        """Ray itself failed (the driver's own calls raise): every pending run ends as failed."""
+        for cfg in list(self.pending.values()):
+            self._record(cfg, self._fail(cfg, f"Ray failed: {_first_line(exc)}"))
+        self.pending.clear()
+        self.stopping = True
+
+    def _record(self, cfg: RunConfig, done: Outcome) -> None:
+        """Tell the listener how a task's run ended, and merge it into the outcome."""
         for result in done.results:
             self._ended(result)
         failure = done.failure
@@ -187,17 +204,22 @@ class Driver:
 
     def run(self) -> Outcome:
         """Train every member to its end (or to a stop) and return the merged outcome."""
+        import ray
+
         order = {c.name: i for i, c in enumerate(self.configs)}
         try:
-            for cfg in self.configs:
-                self.attempt[cfg.name] = 0
-                self._submit(cfg)
             try:
-                self._loop()
-            except KeyboardInterrupt:  # members end after their epoch; their work is kept
-                self.outcome.interrupted = True
-                self._ask_stop("interrupted")
-                self._loop()
+                for cfg in self.configs:
+                    self.attempt[cfg.name] = 0
+                    self._submit(cfg)
+                try:
+                    self._loop()
+                except KeyboardInterrupt:  # members end after their epoch; their work is kept
+                    self.outcome.interrupted = True
+                    self._ask_stop("interrupted")
+                    self._loop()
+            except ray.exceptions.RayError as exc:
+                self._abandon(exc)
             self.outcome.results.sort(key=lambda r: order[r.info.config.name])
         finally:
             self.listener.session_ended(self.outcome)

@@ -20,11 +20,13 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from regtui.engine.config import RunConfig
-from regtui.engine.ray_task import train_member
-from regtui.engine.runs import Executor, Outcome, RunListener, StopSignal
-from regtui.system.errors import EXIT_FAILED, RegtuiError
+from regtui.system.errors import RegtuiError
+
+if TYPE_CHECKING:  # torch loads with these: only with the driver
+    from regtui.engine.config import RunConfig
+    from regtui.engine.runs import Executor, Outcome, RunListener, StopSignal
 
 INSTALL = "pip install 'regtui[ray]'"
 CONNECT_ENV = "REGTUI_RAY_CONNECT_S"  # seconds to wait for a cluster address (default below)
@@ -33,12 +35,6 @@ CONNECT_S = 10.0
 
 class RayUnavailable(RegtuiError):
     """--ray was given but Ray is not installed or the cluster cannot be reached."""
-
-
-class WorkerLost(RegtuiError):
-    """A member's Ray worker was lost twice (or Ray itself failed): the run has no result."""
-
-    exit_code = EXIT_FAILED
 
 
 def _connect_s() -> float:
@@ -96,9 +92,13 @@ def _connect(address: str) -> None:
         raise RayUnavailable(f"--ray {address}: cannot start or reach a Ray cluster: {first}") from None
 
 
-def ray_executor(address: str, task: Callable[..., Outcome] = train_member) -> Executor:
+def ray_executor(address: str, task: Callable[..., Outcome] | None = None) -> Executor:
     """An executor with run_all's signature that trains on Ray at `address` ('auto': the cluster
-    in RAY_ADDRESS, else a new local one). `task` is the member's body (tests wrap it)."""
+    in RAY_ADDRESS, else a new local one). `task` is the member's body (tests wrap it).
+
+    (Starting the runtime first and having its workers import torch while this process does
+    was measured slower on 2 cores: three imports then share two cores with Ray's start.)
+    """
     try:
         import ray  # noqa: F401
     except ImportError:
@@ -109,7 +109,8 @@ def ray_executor(address: str, task: Callable[..., Outcome] = train_member) -> E
     def execute(configs: Iterable[RunConfig], listener: RunListener,
                 should_stop: StopSignal = None) -> Outcome:
         from regtui.engine.ray_driver import Driver
+        from regtui.engine.ray_task import train_member
 
-        return Driver(list(configs), listener, should_stop, task).run()
+        return Driver(list(configs), listener, should_stop, task or train_member).run()
 
     return execute

@@ -209,3 +209,24 @@ def test_a_dead_relay_ends_the_runs_as_failed_with_their_epochs_and_weights(loca
     assert "event relay died" in str(outcome.failure.error)
     assert outcome.results[0].final_state  # the task's own result: its weights came back
     assert len(outcome.results[0].history) < 2000
+
+
+def test_ray_failing_in_the_driver_ends_the_runs_without_a_traceback(local_ray, monkeypatch):
+    """Any Ray error of the driver's own calls (here ray.wait, once a run has streamed 5 epochs)
+    ends the pending runs as failed, with what they streamed, instead of escaping."""
+    from regtui.engine.ray_exec import ray_executor
+
+    configs = load_preset("quick", {"epochs": 2000, "device": "cpu"},
+                          grid=parse_grid(["lr=0.005"])).runs[:1]
+    seen = KillOnEpoch(lambda: None)
+    wait = local_ray.wait
+
+    def failing_wait(*args, **kwargs):
+        if seen.done:
+            raise local_ray.exceptions.RaySystemError("the GCS went away")
+        return wait(*args, **kwargs)
+
+    monkeypatch.setattr(local_ray, "wait", failing_wait)
+    outcome = ray_executor("auto")(configs, seen, None)
+    _ended_as_failed_with_epochs_kept(outcome, seen)
+    assert "Ray failed: RaySystemError" in str(outcome.failure.error)
