@@ -12,8 +12,9 @@ Ray process it checks that it left no Ray daemon (raylet, gcs_server) behind. Us
 
     python benchmarks/bench_ray.py --rounds 5 [--tree base=/path/to/other/checkout]
 
-Then, in a fresh process, benchmarks/bench_events.py (epoch events a second through the
-listener and through the relay; --events 0 skips it).
+Then, each in a fresh process, benchmarks/bench_ray_task.py (a run in a Ray task alone vs
+locally) and benchmarks/bench_events.py (epoch events a second through the listener and
+through the relay; --events 0 skips it).
 
 Local runs use regtui's default threads (the idle cores: 2 on a quiet 2-core machine, 1
 beside a busy process), and again with --threads 1; a Ray task always has one CPU share, so
@@ -112,6 +113,8 @@ def main() -> None:
         print(f"  {name:14s} wall {statistics.median(ws):6.1f} s  {ratio:.2f}x local;  "
               f"a run's training time {statistics.median(per_run[name]):.2f}x local, "
               f"{statistics.median(per_run_1[name]):.2f}x local with 1 thread")
+    subprocess.run([sys.executable, str(HERE / "benchmarks" / "bench_ray_task.py"), "--rounds",
+                    str(args.rounds)], check=True, env={**os.environ, "PYTHONPATH": str(HERE)})
     if args.events:
         subprocess.run([sys.executable, str(HERE / "benchmarks" / "bench_events.py"), "--events",
                         str(args.events), "--repeats", str(args.rounds)], check=True,
