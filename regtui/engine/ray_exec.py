@@ -47,7 +47,7 @@ def _connect_s() -> float:
     return value if value > 0 else CONNECT_S
 
 
-def _probe(address: str) -> None:
+def _probe(address: str, label: str = "") -> None:
     """Refuse a host:port address where nothing answers within the bounded wait.
 
     ray.init retries such an address for minutes, printing warnings; a TCP connect to the
@@ -63,7 +63,7 @@ def _probe(address: str) -> None:
         socket.create_connection((host.strip("[]"), int(port)), timeout=wait).close()
     except (OSError, ValueError, OverflowError) as exc:
         why = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc) or "no answer")
-        raise RayUnavailable(f"--ray {address}: no Ray cluster answers there within {wait:g} s "
+        raise RayUnavailable(f"{label or '--ray ' + address}: no Ray cluster answers there within {wait:g} s "
                              f"({why}); check the address, or set {CONNECT_ENV} to wait longer") \
             from None
 
@@ -77,7 +77,7 @@ def _connect(address: str) -> None:
         if address == "auto":
             given = os.environ.get("RAY_ADDRESS", "")
             if given:
-                _probe(given)
+                _probe(given, f"--ray auto (RAY_ADDRESS={given})")
             else:
                 # A runtime started here runs its workers at nice 0, as a local run trains;
                 # with Ray's default, 15, a run in a task beside one busy process took 2.3x

@@ -112,6 +112,11 @@ def test_an_unreachable_address_is_refused_within_the_bounded_wait(monkeypatch, 
     assert result.output.startswith("Error: --ray 127.0.0.1:1: no Ray cluster answers there within 5 s")
     assert "REGTUI_RAY_CONNECT_S" in result.output
     assert len(result.output.strip().splitlines()) == 1 and not any(tmp_path.iterdir())
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")  # --ray auto joins it: the same wait
+    result = CliRunner().invoke(app, ["sweep", "quick", "--grid", "epochs=2", "--ray", "auto",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 2 and result.output.startswith(
+        "Error: --ray auto (RAY_ADDRESS=127.0.0.1:1): no Ray cluster answers there"), result.output
     monkeypatch.setenv("REGTUI_RAY_CONNECT_S", "soon")
     result = CliRunner().invoke(app, ["sweep", "quick", "--grid", "epochs=2", "--ray", "127.0.0.1:1",
                                       "--out", str(tmp_path)])
