@@ -26,8 +26,8 @@ def cuda_available() -> bool:
 
 
 def warm_cuda() -> None:
-    """Where a GPU is present, start CUDA's initialisation (its context, ~1 s) on a daemon
-    thread now, so it overlaps with loading the data (and, in the app, with its first paint).
+    """Where a GPU is present, start CUDA's initialisation (creating its context) on a daemon
+    thread now, so it overlaps with loading the first run's data.
 
     A plain overlap: torch.cuda's lazy init holds a lock, so the first CUDA call of training
     waits for this one instead of starting another, and raises its error itself if this one

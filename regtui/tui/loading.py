@@ -52,7 +52,7 @@ def torch_ready(on_torch: Callable[[], object] | None = None) -> list[str]:
 
     if on_torch is not None:
         on_torch()
-    warm_cuda()  # overlaps with the first run's data load (and the app's painting)
+    warm_cuda()  # overlaps with the first run's data load
     return device_choices()
 
 
