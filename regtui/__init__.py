@@ -5,20 +5,29 @@ of runs with per-epoch metrics as plain data; `regtui.load(folder)` reads saved 
 (see regtui.experiments.api). Both load on first use: `import regtui` imports no torch.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from regtui.system.lazy import lazy_exports
-
-try:
-    __version__ = version("regtui")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
 
 if TYPE_CHECKING:
     from regtui.experiments.api import Run, Session, load, run
 
 __all__ = ["Run", "Session", "__version__", "load", "run"]
 
-__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(("Run", "Session", "load", "run"),
-                                                            "experiments.api"))
+_api_getattr, __dir__ = lazy_exports(__name__, dict.fromkeys(("Run", "Session", "load", "run"),
+                                                             "experiments.api"))
+
+
+def __getattr__(name: str) -> Any:
+    """The API's names on first use, and `__version__`, read from the installed metadata only
+    when asked: importlib.metadata costs every command ~50 ms that only --version needs."""
+    if name != "__version__":
+        return _api_getattr(name)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("regtui")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        value = "0.0.0+unknown"
+    globals()["__version__"] = value
+    return value

@@ -7,10 +7,9 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from regtui import __version__
 from regtui.cli import train
 from regtui.cli.data import data_app
-from regtui.cli.exits import RegtuiTyper, fail
+from regtui.cli.exits import RegtuiTyper, fail, leave
 from regtui.cli.options import SPEED_HELP, speed_option
 from regtui.engine.config import check_value
 from regtui.headless.console import PipeConsole
@@ -31,6 +30,8 @@ app.command(short_help="Run a preset over a grid of settings (and seeds).")(trai
 
 def _version(value: bool) -> None:
     if value:
+        from regtui import __version__
+
         PipeConsole().print(f"regtui {__version__}", markup=False)
         raise typer.Exit()
 
@@ -193,7 +194,12 @@ def _export(follower: Any, name: str, size: str | None) -> None:
 
 def main() -> None:
     """Console-script entry point; OpenMP's wait policy must be set before torch is imported."""
-    from regtui.system.threads import configure_openmp
+    from regtui.system.threads import configure_openmp, start_idle_sample
 
     configure_openmp()
-    app()
+    start_idle_sample()
+    try:
+        app()
+    except SystemExit as exc:  # click always ends this way
+        leave(exc.code)
+    leave(0)

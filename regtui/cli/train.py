@@ -106,7 +106,6 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
          stack: bool, max_runs: int, augment_recipe: str | None = None) -> int:
     """The body of `run`: overrides, preset, session; returns the exit code."""
     from regtui.experiments.presets import load_preset
-    from regtui.headless.session import run_session
 
     # the setting options are named after their RunConfig keys; None means "not given"
     overrides: dict[str, Any] = {k: v for k, v in ctx.params.items() if k in FIELDS and v is not None}
@@ -121,10 +120,13 @@ def _run(ctx: typer.Context, preset: str, guard: Any, *, cache_dir: str | None,
     if augment_recipe is not None:
         overrides["augment"] = augment_overrides(overrides.get("augment"), augment_recipe)
     overrides.update(seed_overrides(seeds, repeats))
+    loaded = load_preset(preset, overrides, max_runs=max_runs)  # bad input: exit 2 before torch loads
+    loading_torch(json_out)
+    from regtui.headless.session import run_session
     from regtui.system.threads import set_threads
 
     set_threads(threads)
-    loaded = load_preset(preset, overrides, max_runs=max_runs)
+    _warm_cuda(loaded.runs)
     return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard,
                        execute=_stacked() if stack else None)
 
@@ -155,24 +157,53 @@ def sweep(
     from regtui.engine.config import ConfigError
     from regtui.experiments.presets import load_preset
     from regtui.experiments.sweep import parse_grid
-    from regtui.headless.session import run_session
-    from regtui.system.threads import set_threads
 
     def body(guard: Any) -> int:
-        if ray is None:  # Ray tasks choose their own CPU share
-            set_threads(threads)
         if stack and ray is not None:
             raise ConfigError("command line: give --stack or --ray, not both")
         loaded = load_preset(preset, seed_overrides(seeds, repeats), grid=parse_grid(grid),
                              max_runs=max_runs)
-        execute = _stacked() if stack else None
-        if ray is not None:
+        loading_torch(json_out)
+        from regtui.headless.session import run_session
+        from regtui.system.threads import set_threads
+
+        if ray is None:  # Ray tasks choose their own CPU share (and set up their own GPU)
+            set_threads(threads)
+            _warm_cuda(loaded.runs)
+            execute = _stacked() if stack else None
+        else:
             from regtui.engine.ray_exec import ray_executor
 
+            loading_note(json_out, "starting Ray…")
             execute = ray_executor(ray)
         return run_session(loaded, given_folder(out, "--out"), json_out, plot, guard, execute=execute)
 
     raise typer.Exit(guarded(body))
+
+
+def loading_torch(json_out: bool) -> None:
+    """Say "loading torch…" for the seconds its import takes before anything else is printed."""
+    import sys
+
+    if "torch" not in sys.modules:
+        loading_note(json_out, "loading torch…")
+
+
+def loading_note(json_out: bool, text: str) -> None:
+    """Show `text` on the terminal people read (stderr with --json) until the next output."""
+    import sys
+
+    from regtui.headless.console import loading
+
+    loading(sys.stderr if json_out else sys.stdout, text)
+
+
+def _warm_cuda(runs: Any) -> None:
+    """Overlap CUDA's initialisation with the data load when a run may train on a GPU."""
+    if any(cfg.device != "cpu" for cfg in runs):
+        from regtui.system.devices import warm_cuda
+
+        warm_cuda()
 
 
 def _stacked() -> Any:

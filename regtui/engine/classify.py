@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from regtui.data.augment import Augmenter
 from regtui.data.classification import load_classification_data
 from regtui.engine.config import RunConfig
-from regtui.engine.optim import make_optimizer
+from regtui.engine.optim import make_optimizer, optimizer_step
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import NoisyLabelAcc, StepNumbers
 from regtui.models.nets import build_model
@@ -57,7 +57,7 @@ class ClassifyTask:
             self.optimizer.zero_grad(set_to_none=True)
             F.nll_loss(self.model(xb), yb).backward()
             add_penalty_grads(self.model.parameters(), self.cfg.l1, self.cfg.l2)
-            self.optimizer.step()
+            optimizer_step(self.optimizer)
 
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor, y_true: torch.Tensor | None = None,
                   changed: torch.Tensor | None = None) -> torch.Tensor:

@@ -106,8 +106,10 @@ class RunConfig(BaseModel):
     cli.PRESET_ONLY; presets, the TOML writer and the app's rules follow by themselves.
     """
 
-    # strict: TOML "5" or true is not an int; allow_inf_nan=False: no NaN/inf in any float
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
+    # strict: TOML "5" or true is not an int; allow_inf_nan=False: no NaN/inf in any float;
+    # defer_build: the validator is built on first use (~20 ms --help and --version skip)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False,
+                              defer_build=True)
 
     name: RunName = Field("run", description="Label of this run in tables, charts and the run folder.",
                           json_schema_extra={"rule": RUN_NAME_RULE})

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from regtui.data.toy import make_toy_data
 from regtui.engine.config import RunConfig
-from regtui.engine.optim import make_optimizer
+from regtui.engine.optim import make_optimizer, optimizer_step
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers
 from regtui.models.nets import build_model
@@ -35,7 +35,7 @@ class RegressTask:
         # the penalty shapes the gradient but is not reported: losses stay comparable across runs
         loss.backward()
         add_penalty_grads(self.model.parameters(), self.cfg.l1, self.cfg.l2)
-        self.optimizer.step()
+        optimizer_step(self.optimizer)
         self.model.eval()
         with torch.no_grad():
             pred = self.model(d.x_test)  # (40, 1)

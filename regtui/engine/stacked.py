@@ -23,7 +23,7 @@ from torch import nn
 from torch.func import functional_call, stack_module_state
 
 from regtui.engine.classify import EVAL_CHUNK
-from regtui.engine.optim import make_optimizer
+from regtui.engine.optim import make_optimizer, optimizer_step
 from regtui.engine.penalties import add_penalty_grads
 from regtui.engine.reports import StepNumbers
 from regtui.engine.trainer import Trainer
@@ -81,7 +81,7 @@ class StackedClassify:
             member_losses(self.params, xb, yb).sum().backward()  # d(sum)/d(slice i) = d(loss i)
             # elementwise penalty gradients: each member's slice gets exactly its own
             add_penalty_grads(self.params.values(), self.cfg.l1, self.cfg.l2)
-            self.optimizer.step()
+            optimizer_step(self.optimizer)
 
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Summed NLL and number correct per member on (x, y): two (N,) device tensors."""

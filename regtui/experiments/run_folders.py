@@ -155,7 +155,8 @@ class RunWriter:
                     writer.writerow(["x", *[f"epoch_{e}" for e, _ in result.curves]])
                     for i, x in enumerate(result.info.x_test):
                         writer.writerow([x, *[c[i] for _, c in result.curves]])
-            self._save_weights("final.pt", result.final_state)
+            if result.final_state:  # none for a run whose Ray worker was lost: no final.pt
+                self._save_weights("final.pt", result.final_state)
             if result.best_state is not None:
                 self._save_weights("best.pt", result.best_state)
             self._write_text("summary.json", json.dumps(strict_json(summarize(result)), indent=2,

@@ -59,6 +59,31 @@ class PipeConsole(Console):
                               "redirected (a full disk?)") from None
 
 
+ERASE_LINE = "\r\x1b[2K"  # back to the line's start, and clear it
+
+
+_shown: list[Any] = []  # the stream showing a `loading` line, if any
+
+
+def loading(stream: Any, text: str) -> None:
+    """Show `text` (e.g. "loading torch…") on a terminal until `loaded` erases it; nowhere
+    else: a piped log stays plain lines."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if stream.isatty():
+            stream.write(f"{ERASE_LINE}{text}")
+            stream.flush()
+            _shown[:] = [stream]
+
+
+def loaded() -> None:
+    """Erase the `loading` line, if one is shown, before anything else is printed."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        for stream in _shown:
+            stream.write(ERASE_LINE)
+            stream.flush()
+    _shown.clear()
+
+
 def silence(stream: object) -> None:
     """Point `stream`'s file descriptor at /dev/null, as Python's SIGPIPE recipe does.
 

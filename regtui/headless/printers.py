@@ -58,16 +58,22 @@ class TtyPrinter(LogPrinter):
             TextColumn("{task.fields[metrics]}"), TimeElapsedColumn(),
             console=console, auto_refresh=True, refresh_per_second=10)
         self._tasks: dict[str, TaskID] = {}  # by run name: Ray members' epochs interleave
+        self._loading: TaskID | None = None
         self._last = 0.0
 
     def __enter__(self) -> TtyPrinter:
         self.progress.start()
+        # until the first run starts, the first data set (and model) loads: say so
+        self._loading: TaskID | None = self.progress.add_task("loading data…", total=None, metrics="")
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
     def run_started(self, info: RunInfo) -> None:
+        if self._loading is not None:
+            self.progress.remove_task(self._loading)
+            self._loading = None
         self.progress.console.print(start_text(info), markup=False, highlight=False)
         for note in info.notes:
             self.progress.console.print(f"[yellow]warning:[/] {escape(note)}", highlight=False)

@@ -23,7 +23,7 @@ from regtui.experiments.presets import Preset
 from regtui.experiments.run_folders import check_out_dir
 from regtui.experiments.summary import strict_json, summarize
 from regtui.headless.charts import accuracy_chart, noisy_label_chart, toy_charts
-from regtui.headless.console import PipeConsole, silence
+from regtui.headless.console import PipeConsole, loaded, silence
 from regtui.headless.groups import group_summaries, report_groups
 from regtui.headless.printers import LogPrinter, PipeSafe, TtyPrinter
 from regtui.headless.runner import Executor, Outcome, run_preset
@@ -48,6 +48,7 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
     stop = StopRequest()
     if guard is not None:
         guard.attach(stop)
+    loaded()  # the CLI's "loading torch…" gives way to the first line
     printer = TtyPrinter(console) if tty else LogPrinter(console)
     shown = PipeSafe(printer, console.file, lambda: stop.request("stopped"))
     shown.say(f"{preset.name}: {preset.description}")

@@ -5,6 +5,7 @@ torch is imported on first use, so the app's settings pane can import this befor
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from regtui.system.errors import RegtuiError
@@ -22,6 +23,27 @@ def cuda_available() -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+def warm_cuda() -> None:
+    """Where a GPU is present, start CUDA's initialisation (creating its context) on a daemon
+    thread now, so it overlaps with loading the first run's data.
+
+    A plain overlap: torch.cuda's lazy init holds a lock, so the first CUDA call of training
+    waits for this one instead of starting another, and raises its error itself if this one
+    failed (a failure here is left unsaid). Without a GPU this does nothing.
+    """
+    if not cuda_available():
+        return
+    import threading
+
+    import torch
+
+    def init() -> None:
+        with contextlib.suppress(Exception):  # training's own first CUDA call reports it
+            torch.cuda.init()
+
+    threading.Thread(target=init, name="regtui-cuda-init", daemon=True).start()
 
 
 def device_choices() -> list[str]:

@@ -18,12 +18,27 @@ import time
 # spinning; a spinning thread steals the CPU its descheduled peer needs to finish the region.
 OPENMP_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 SAMPLE_S = 0.1  # how long idle CPU time is sampled at start (seconds)
+EARLY_MAX_S = 30.0  # an early sample (start_idle_sample) older than this is not used
+_early: tuple[float, tuple[int, int], float] | None = None  # (monotonic, /proc/stat, own CPU s)
 
 
 def configure_openmp() -> None:
     """Set OpenMP's wait policy unless the user set it; call before the first `import torch`."""
     for key, value in OPENMP_ENV.items():
         os.environ.setdefault(key, value)
+
+
+def start_idle_sample() -> None:
+    """Take idle_cores' first reading now, at the entry point: by the time the threads are
+    chosen, torch's import has given the sample its length, and idle_cores needs no sleep."""
+    global _early
+    before = _cpu_times()
+    _early = None if before is None else (time.monotonic(), before, _own_cpu_s())
+
+
+def _own_cpu_s() -> float:
+    t = os.times()
+    return t.user + t.system
 
 
 def _cpu_times() -> tuple[int, int] | None:
@@ -37,17 +52,27 @@ def _cpu_times() -> tuple[int, int] | None:
 
 
 def idle_cores(sample_s: float = SAMPLE_S) -> float:
-    """Cores usable by this process that are idle now, from a short sample of /proc/stat.
+    """Cores usable by this process that are idle now, from a short sample of /proc/stat
+    (or, without waiting, from the one start_idle_sample began at the entry point).
 
     Falls back to the 1-minute load average where /proc/stat is missing (it lags new load).
     """
+    global _early
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    before = _cpu_times()
+    early, _early = _early, None  # used once: a later call samples afresh
+    if early is not None and sample_s <= time.monotonic() - early[0] <= EARLY_MAX_S:
+        before, own = early[1], _own_cpu_s() - early[2]  # since the entry point, with the import
+    else:
+        before, own = _cpu_times(), 0.0
+        if before is not None:
+            time.sleep(sample_s)
     if before is not None:
-        time.sleep(sample_s)
         after = _cpu_times()
         if after is not None and after[1] > before[1]:
-            share = (after[0] - before[0]) / (after[1] - before[1])  # idle share of all CPUs
+            # idle share of all CPUs; this process's own CPU time (importing torch) counts as
+            # idle: it is not other work competing with training
+            idle = after[0] - before[0] + own * os.sysconf("SC_CLK_TCK")
+            share = min(1.0, idle / (after[1] - before[1]))
             return min(usable, share * (os.cpu_count() or usable))
     try:
         return max(0.0, usable - os.getloadavg()[0])

@@ -36,8 +36,6 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
 
     `on_torch` runs here once they are imported (the launcher sets torch's CPU threads).
     """
-    import torch._dynamo  # noqa: F401  torch's optimizers import it when first built (~1 s, sympy)
-
     import regtui.data.classification
     import regtui.engine.classify
     import regtui.engine.regress
@@ -50,10 +48,11 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
 
 def torch_ready(on_torch: Callable[[], object] | None = None) -> list[str]:
     """Once torch is imported: run `on_torch` and return the devices the device field may offer."""
-    from regtui.system.devices import device_choices
+    from regtui.system.devices import device_choices, warm_cuda
 
     if on_torch is not None:
         on_torch()
+    warm_cuda()  # overlaps with the first run's data load
     return device_choices()
 
 

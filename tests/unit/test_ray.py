@@ -61,16 +61,17 @@ def local_ray():
 
 
 def test_members_run_as_ray_tasks_and_a_lost_worker_is_retried_once(local_ray, tmp_path):
-    from regtui.engine.ray_exec import ray_executor, train_member
+    from regtui.engine.ray_exec import ray_executor
+    from regtui.engine.ray_task import train_member
 
     marker = tmp_path / "crashed-once"
 
-    def crash_once(cfg, queue, flag, attempt):
+    def crash_once(cfg, relay, attempt):
         """The real task, but the worker running random-lr0.01 dies the first time (os._exit)."""
         if cfg.name == "random-lr0.01" and not marker.exists():
             marker.touch()
             os._exit(1)
-        return train_member(cfg, queue, flag, attempt)
+        return train_member(cfg, relay, attempt)
 
     configs = load_preset("quick", {"epochs": 3, "device": "cpu"},
                           grid=parse_grid(["lr=0.005,0.01"])).runs
@@ -98,3 +99,139 @@ def test_members_run_as_ray_tasks_and_a_lost_worker_is_retried_once(local_ray, t
     stopped = ray_executor("auto")(long, Recorder(), stop)
     assert stopped.stopped and [r.stop_reason for r in stopped.results] == ["stopped", "stopped"]
     assert all(0 < len(r.history) < 500 for r in stopped.results)
+
+
+def test_an_unreachable_address_is_refused_within_the_bounded_wait(monkeypatch, tmp_path):
+    """Nothing listens at 127.0.0.1:1: exit 2 with one line at once, not minutes of Ray retries."""
+    pytest.importorskip("ray")
+    monkeypatch.setenv("RAY_gcs_server_port_wait_time_s", "10")  # restored after the test
+    monkeypatch.setenv("REGTUI_RAY_CONNECT_S", "5")
+    result = CliRunner().invoke(app, ["sweep", "quick", "--grid", "epochs=2", "--ray", "127.0.0.1:1",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: --ray 127.0.0.1:1: no Ray cluster answers there within 5 s")
+    assert "REGTUI_RAY_CONNECT_S" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not any(tmp_path.iterdir())
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")  # --ray auto joins it: the same wait
+    result = CliRunner().invoke(app, ["sweep", "quick", "--grid", "epochs=2", "--ray", "auto",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 2 and result.output.startswith(
+        "Error: --ray auto (RAY_ADDRESS=127.0.0.1:1): no Ray cluster answers there"), result.output
+    monkeypatch.setenv("REGTUI_RAY_CONNECT_S", "soon")
+    result = CliRunner().invoke(app, ["sweep", "quick", "--grid", "epochs=2", "--ray", "127.0.0.1:1",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "REGTUI_RAY_CONNECT_S must be a number" in result.output
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def _runtime_env_agent() -> int:
+    """The pid of this test's local Ray runtime's RuntimeEnvAgent (a child of its raylet)."""
+    for raylet in _children(os.getpid()):
+        for pid in _children(raylet):
+            try:
+                if b"RuntimeEnvAgent" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return pid
+            except OSError:
+                continue
+    raise AssertionError("no RuntimeEnvAgent under this test's raylet")
+
+
+class KillOnEpoch(Recorder):
+    """A listener that runs `kill` once, when the first run has streamed `after` epochs."""
+
+    def __init__(self, kill, after=5):
+        super().__init__()
+        self.kill, self.after, self.done = kill, after, False
+
+    def epoch(self, report):
+        super().epoch(report)
+        if not self.done and len(self.epochs[report.run]) >= self.after:
+            self.done = True
+            self.kill()
+
+
+def _ended_as_failed_with_epochs_kept(outcome, seen):
+    assert outcome.failure is not None and "Ray" in str(outcome.failure.error)
+    assert seen.ended and all(r.stop_reason == "failed" for r in seen.ended)
+    for result in seen.ended:
+        name = result.info.config.name
+        assert [r.epoch for r in result.history] == seen.epochs.get(name, [])  # each told, once
+    assert max(len(r.history) for r in seen.ended) >= 5  # the run that saw the kill kept its epochs
+
+
+def test_a_dying_node_ends_the_runs_as_failed_with_their_epochs_kept(local_ray):
+    """kill -9 of the runtime's RuntimeEnvAgent takes the node down (relay, workers): no
+    traceback, no retry on a dead runtime; the runs that started end as failed with their
+    epochs, the others never start."""
+    from regtui.engine.ray_exec import ray_executor
+
+    configs = load_preset("quick", {"epochs": 2000, "device": "cpu"},
+                          grid=parse_grid(["lr=0.005"])).runs
+    agent = _runtime_env_agent()
+    seen = KillOnEpoch(lambda: os.kill(agent, 9))
+    outcome = ray_executor("auto")(configs, seen, None)
+    _ended_as_failed_with_epochs_kept(outcome, seen)
+    assert "lost" in str(outcome.failure.error) or "relay" in str(outcome.failure.error)
+    assert len(seen.failed) >= 1
+
+
+def test_a_dead_relay_ends_the_runs_as_failed_with_their_epochs_and_weights(local_ray):
+    """Only the relay dies: the tasks stop after their epoch and return every epoch."""
+    import ray
+
+    from regtui.engine import ray_driver
+    from regtui.engine.ray_exec import ray_executor
+
+    drivers = []
+
+    class Watched(ray_driver.Driver):
+        def __init__(self, *args):
+            super().__init__(*args)
+            drivers.append(self)
+
+    configs = load_preset("quick", {"epochs": 2000, "device": "cpu"},
+                          grid=parse_grid(["lr=0.005"])).runs[:1]
+    seen = KillOnEpoch(lambda: ray.kill(drivers[0].relay, no_restart=True))
+    original = ray_driver.Driver
+    ray_driver.Driver = Watched
+    try:
+        outcome = ray_executor("auto")(configs, seen, None)
+    finally:
+        ray_driver.Driver = original
+    _ended_as_failed_with_epochs_kept(outcome, seen)
+    assert "event relay died" in str(outcome.failure.error)
+    assert outcome.results[0].final_state  # the task's own result: its weights came back
+    assert len(outcome.results[0].history) < 2000
+
+
+def test_ray_failing_in_the_driver_ends_the_runs_without_a_traceback(local_ray, monkeypatch):
+    """Any Ray error of the driver's own calls (here ray.wait, once a run has streamed 5 epochs)
+    ends the pending runs as failed, with what they streamed, instead of escaping."""
+    from regtui.engine.ray_exec import ray_executor
+
+    configs = load_preset("quick", {"epochs": 2000, "device": "cpu"},
+                          grid=parse_grid(["lr=0.005"])).runs[:1]
+    seen = KillOnEpoch(lambda: None)
+    wait = local_ray.wait
+
+    def failing_wait(*args, **kwargs):
+        if seen.done:
+            raise local_ray.exceptions.RaySystemError("the GCS went away")
+        return wait(*args, **kwargs)
+
+    monkeypatch.setattr(local_ray, "wait", failing_wait)
+    outcome = ray_executor("auto")(configs, seen, None)
+    _ended_as_failed_with_epochs_kept(outcome, seen)
+    assert "Ray failed: RaySystemError" in str(outcome.failure.error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import torch
 from typer.testing import CliRunner
 
@@ -51,3 +52,21 @@ def test_help_says_what_the_default_is():
     words = " ".join(w for w in help_text.split() if w != "│")  # undo rich's wrapping in a box
     assert "the cores idle at start, at least 1" in words
     assert "--fused" in words and "no longer equal the reference's" in words
+
+
+def test_an_early_sample_counts_the_import_as_idle_and_saves_the_wait(monkeypatch):
+    """start_idle_sample at the entry point: idle_cores then reads without sleeping, and this
+    process's own CPU time since (importing torch) is not taken for other work."""
+    ticks = threads.os.sysconf("SC_CLK_TCK")
+    readings = iter([(1000, 4000), (1000 + 2 * ticks, 4000 + 4 * ticks)])  # 2 s idle of 4 s
+    monkeypatch.setattr(threads, "_cpu_times", lambda: next(readings))
+    own = iter([10.0, 11.0])  # this process used 1 CPU second meanwhile
+    monkeypatch.setattr(threads, "_own_cpu_s", lambda: next(own))
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(threads.os, "sched_getaffinity", lambda _: {0, 1})
+    monkeypatch.setattr(threads.time, "sleep", lambda s: pytest.fail("slept"))
+    threads.start_idle_sample()
+    monotonic = threads.time.monotonic() + 1.0
+    monkeypatch.setattr(threads.time, "monotonic", lambda: monotonic)
+    assert threads.idle_cores() == pytest.approx(1.5)  # (2 idle + 1 own) / 4 of 2 cores
+    assert threads._early is None  # used once
