@@ -154,9 +154,11 @@ def _check_count(configs: Sequence[RunConfig], grid: Sequence[tuple[str, Sequenc
 
 
 def config_to_toml(cfg: RunConfig, description: str) -> str:
-    """A preset file that re-runs exactly this one run (every setting written out)."""
+    """A preset file that re-runs exactly this one run (every setting written out). The
+    description is written as load_preset reads it: one line, control characters as spaces."""
+    line = CONTROL.sub(" ", description.replace("\n", " ").replace("\t", " "))
     lines = [f"# Resolved settings of run {cfg.name!r}; re-run with: regtui run <this file>",
-             f"description = {_toml_value(description)}", "", "[defaults]"]
+             f"description = {_toml_value(line)}", "", "[defaults]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in cfg.as_dict().items()]
     return "\n".join(lines) + "\n"
 

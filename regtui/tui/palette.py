@@ -10,14 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Any, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from regtui.tui.groups import chart_lines
 
-if TYPE_CHECKING:
-    from regtui.tui.app_charts import ChartsApp
+
+class ChartControls(Protocol):
+    """What the commands call on the app (ChartsApp has them; named here, not imported, so the
+    app and its palette provider do not import each other)."""
+
+    view: Any
+    runs: list
+
+    def show_page(self, name: str) -> None: ...
+    def toggle_metric(self, key: str) -> None: ...
+    def toggle_line(self, key: str) -> None: ...
+    def solo_line(self, key: str) -> None: ...
+    def show_all_runs(self) -> None: ...
 
 
 class ChartCommands(Provider):
@@ -25,7 +36,7 @@ class ChartCommands(Provider):
 
     def commands(self) -> list[tuple[str, Callable[[], object], str]]:
         """(title, what it does, help) of every chart command for the session as it is now."""
-        app = cast("ChartsApp", self.app)
+        app = cast(ChartControls, self.app)
         view = app.view
         out = [(f"Metric page: {page.name}", partial(app.show_page, page.name),
                 f"charts: {', '.join(page.charts)}") for page in view.pages()]
