@@ -100,12 +100,7 @@ def noise_sweep_results(epochs: int = 60) -> list[RunResult]:
 
 
 def session_runs(results: list[RunResult]) -> list[SessionRun]:
-    """The app's record of these runs, as if each had played to its end."""
-    runs = []
-    for result in results:
-        run = SessionRun(result.info.config.name, result.info)
-        for report in result.history:
-            run.add(report)
-        run.result = result
-        runs.append(run)
-    return runs
+    """The app's record of these runs, as if each had played to its end (as the viewer opens them)."""
+    from regtui.tui.app_viewer import session_run
+
+    return [session_run(r) for r in results]

@@ -51,8 +51,11 @@ async def test_the_cursor_lists_each_visible_runs_values_by_name():
         row = next(line for line in visible_text(values).splitlines() if "true" in line)
         assert f"{saved[0].history[0].val_acc:.1f}%" in row
         await pilot.press("end", "left", "left", "left")
-        partial = next(line for line in visible_text(values).splitlines() if "partial" in line)
-        assert "–" in partial  # past its last epoch (120): no value, never a stale one
+
+        def partial() -> str:
+            return next(line for line in visible_text(values).splitlines() if "partial" in line)
+        await wait_until(lambda: "epoch 1 " not in visible_text(values))  # the values redrawn
+        assert "–" in partial()  # past its last epoch (120): no value, never a stale one
         await pilot.press("escape")
         await wait_until(lambda: not values.display and app.query_one("#norm-table").display, 10)
         assert app.query_one("#main").options.cursor is None and true.epoch == 200

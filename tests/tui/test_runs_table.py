@@ -8,28 +8,15 @@ from regtui.engine import RunResult
 from regtui.experiments.aggregate import group_results, stat, varying_setting
 from regtui.tui.app import RegtuiApp
 from regtui.tui.groups import chart_lines
-from regtui.tui.session import SessionRun
 from regtui.tui.table_rows import ENDED, MEMORIZED, NAME, VAL, columns, sorted_rows, table_rows
 from regtui.tui.widgets.runs_table import RunsTable, RunsView
 from regtui.tui.widgets.sweep_chart import SweepChart, sweep_of
 from tests.tui.conftest import visible_text, wait_for_training, wait_until
-from tests.tui.streams import fake_result, sweep_results
-
-
-def session(results: list[RunResult]) -> list[SessionRun]:
-    """The app's session runs for finished results, as the app builds them."""
-    runs = []
-    for result in results:
-        run = SessionRun(result.info.config.name, result.info)
-        for report in result.history:
-            run.add(report)
-        run.result = result
-        runs.append(run)
-    return runs
+from tests.tui.streams import fake_result, session_runs, sweep_results
 
 
 def rows_of(results: list[RunResult]):
-    lines = chart_lines(session(results))
+    lines = chart_lines(session_runs(results))
     cols = columns(lines, True)
     return cols, table_rows(lines, cols)
 
@@ -173,11 +160,7 @@ def test_an_early_stopped_run_reads_as_the_weights_it_ends_with():
     and the headless group table report them, not the stop epoch's."""
     res = fake_result("early", 200, upto=150, random_labels=True, stop_reason="patience")
     res.restored_best = True
-    run = SessionRun(res.info.config.name, res.info)
-    for report in res.history:
-        run.add(report)
-    run.result = res
-    lines = chart_lines([run])
+    lines = chart_lines(session_runs([res]))
     cols = columns(lines, True)
     row = table_rows(lines, cols)[0]
     assert res.best.epoch != res.last.epoch
