@@ -10,9 +10,11 @@ import time
 
 
 def default_sigint() -> None:
-    """In the child: SIGINT back to its default, even when pytest runs as a background job
-    (`pytest &` inherits SIGINT as ignored, and regtui keeps inherited ignores on purpose)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    """In the child: SIGINT, SIGTERM and SIGHUP back to their defaults, even when pytest runs as
+    a background job or under nohup (`pytest &` inherits SIGINT as ignored, `nohup pytest`
+    SIGHUP, and regtui keeps inherited ignores on purpose: the tests send them)."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 class RealRun:

@@ -233,6 +233,17 @@ def test_an_unexpected_error_in_the_app_worker_ends_as_failed(monkeypatch):
     assert isinstance(posted[-1], TrainingDone) and "ValueError: a bug" in posted[-1].error
 
 
+def wait_for_exit(pid: int, seconds: float) -> int:
+    """The child's wait status once it has exited; AssertionError after `seconds` (never a hang)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"the app did not exit within {seconds:.0f} s of the signal")
+
+
 @pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
 def test_sigterm_or_sighup_to_the_app_restores_the_terminal(name):
     pid, fd = pty.fork()
@@ -257,7 +268,7 @@ def test_sigterm_or_sighup_to_the_app_restores_the_terminal(name):
         read_for(1.5)  # training is under way
         os.kill(pid, getattr(signal, name))
         read_for(30)  # to the end: read_for returns when the child closes the terminal
-        _, status = os.waitpid(pid, 0)
+        status = wait_for_exit(pid, 60)
     finally:
         with __import__("contextlib").suppress(ProcessLookupError, ChildProcessError):
             os.kill(pid, signal.SIGKILL)
