@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from regtui.cli.exits import fail
-from regtui.engine.config import AUGMENT_RECIPES, FIELDS, ConfigError, check_value
+from regtui.engine.config import FIELDS, ConfigError, check_value
+from regtui.engine.config_rules import AUGMENT_RECIPES
 from regtui.experiments.presets import MAX_RUNS as MAX_RUNS  # the default of --max-runs
 
 ThreadsOption = Annotated[int | None, typer.Option(

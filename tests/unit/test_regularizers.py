@@ -92,7 +92,8 @@ def test_flips_are_the_courses_horizontal_and_vertical_flips_each_with_p_one_ten
 
 def test_augment_true_means_crop_flip_and_the_recipes_agree_with_the_engine():
     from regtui.data.augment import AUGMENT_MODES
-    from regtui.engine.config import AUGMENT_RECIPES, FIELDS
+    from regtui.engine.config import FIELDS
+    from regtui.engine.config_rules import AUGMENT_RECIPES
 
     assert AUGMENT_RECIPES == AUGMENT_MODES and FIELDS["augment"].choices == (False, *AUGMENT_MODES)
     assert from_mapping({"augment": True}, "t").augment == "crop-flip"
