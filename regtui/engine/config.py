@@ -42,7 +42,7 @@ from regtui.engine.config_rules import (  # the field types; the constants are i
     RunName,
     Seed,
     Share,
-    _registry,
+    registry,
 )
 
 
@@ -146,9 +146,9 @@ class RunConfig(BaseModel):
         if len(set(self.seeds)) != len(self.seeds):
             raise PydanticCustomError("combination", "{message}", {"message": (
                 f"seeds must be distinct (each names a run folder), got {list(self.seeds)}")})
-        data_task = _registry("dataset")[self.dataset].task
+        data_task = registry("dataset")[self.dataset].task
         if self.task != data_task:
-            fits = [m for m, s in _registry("model").items() if s.task == data_task]
+            fits = [m for m, s in registry("model").items() if s.task == data_task]
             raise PydanticCustomError("combination", "{message}", {"message": (
                 f"model {self.model!r} cannot train on dataset {self.dataset!r}; "
                 f"use model {' or '.join(repr(m) for m in fits)}")})
@@ -164,7 +164,7 @@ class RunConfig(BaseModel):
     @property
     def task(self) -> str:
         """'classify' for the image models, 'regress' for the toy Net."""
-        return _registry("model")[self.model].task
+        return registry("model")[self.model].task
 
     def replace(self, **changes: Any) -> RunConfig:
         """A copy with some settings changed (validated; ConfigError if not)."""
@@ -215,7 +215,7 @@ class Setting:
         if literal is not None:
             return (False, *get_args(literal)) if self.takes_bool else get_args(literal)
         if self.name in ("model", "dataset"):
-            return tuple(_registry(self.name))
+            return tuple(registry(self.name))
         return ()
 
 

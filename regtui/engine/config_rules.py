@@ -26,7 +26,7 @@ RUN_NAME_RULE = (f"one folder name (not '.' or '..'; no '/', '\\', control chara
                  f"leading/trailing spaces; at most {NAME_MAX_BYTES} UTF-8 bytes)")
 
 
-def _registry(key: str) -> dict[str, Any]:
+def registry(key: str) -> dict[str, Any]:
     """The model or data set registry (their torch-free tables), by setting name."""
     return MODEL_CATALOG if key == "model" else DATASETS
 
@@ -34,7 +34,7 @@ def _registry(key: str) -> dict[str, Any]:
 def _registered(key: str) -> AfterValidator:
     """A validator accepting only names in the `key` registry (the error is worded by describe_rule)."""
     def check(value: str) -> str:
-        if value not in _registry(key):
+        if value not in registry(key):
             raise PydanticCustomError("not_registered", "not a known {key}", {"key": key})
         return value
     return AfterValidator(check)
