@@ -127,9 +127,14 @@ async def test_the_norm_table_never_wraps_after_h_then_p(small_preset, fake_trai
         table = app.query_one(NormTable)
         await wait_until(lambda: "fc2.bias" in visible_text(table))
         rows = len(LAYERS) + 2  # header, layers, total
-        await pilot.press("t", "h", "p")  # charts (a run-all showed the runs table), h, p
+        await pilot.press("t")  # back to the charts (a run-all showed the runs table)
+
+        def shown() -> list[str]:
+            return [line for line in visible_text(table).splitlines() if line.strip()]
+        await wait_until(lambda: table.display and len(shown()) == rows)
+        await pilot.press("h", "p")
         for _ in range(10):  # the frames right after p
-            lines = [line for line in visible_text(table).splitlines() if line.strip()]
+            lines = shown()
             assert len(lines) == rows, lines
             await pilot.pause(0.05)
 
