@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from regtui.engine import EpochReport, RunInfo
+from regtui.engine import EpochReport, RunInfo, task_of
 from regtui.models.layers import layer_rows
 from regtui.tui.widgets.budget import Budgeted
 
@@ -27,7 +27,8 @@ def caption(info: RunInfo | None, report: EpochReport | None, choice: str = "",
     else:
         best = "best " if restored else ""  # early stopping restored that epoch's weights
         group = f" of {info.config.group}" if info.config.group else ""  # a seed member: its group
-        what = f"{info.config.name}{group} @ {best}epoch {report.epoch}/{report.epochs}"
+        step = "epoch" if task_of(info.config).has_accuracy else "step"  # the toy trains in steps
+        what = f"{info.config.name}{group} @ {best}{step} {report.epoch}/{report.epochs}"
     return what + (f" ({choice})" if choice else "")
 
 
