@@ -54,9 +54,18 @@ class ChartsApp(FrameApp):
             view.options = replace(view.options, cursor=min(max(cursor, window.lo), window.hi))
         self._redraw_all()
 
+    def _fresh_view(self) -> LiveView:
+        """The view as the session is now: drawn at once if runs changed since the last frame
+        (a key pressed right after runs arrived reads them, not the frame before)."""
+        if self._dirty:
+            self._draw(force=True)
+        return self.view
+
     def chart_why_not(self, action: str, *params: object) -> str | None:
         """Why a chart control cannot act now (None: it can); app.why_not asks here too."""
         action = action.partition("(")[0]
+        if action in ("cursor", "solo"):
+            self._fresh_view()
         if action == "cursor" and self.view.options.cursor is None and not self._data_end():
             return "No epochs on the charts yet: the cursor reads each run's values at an epoch."
         if action in CURSOR_KEYS and self.view.options.cursor is None:
