@@ -26,7 +26,7 @@ async def test_short_terminal_keeps_the_total_row_and_tall_shows_all(small_prese
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        await wait_until(lambda: not app.training and len(app.runs) == 2)
+        await wait_until(lambda: not app.busy and len(app.runs) == 2)  # trained and played
         await charts_after_run_all(pilot)
         await wait_until(lambda: "total" in visible_text(app.query_one("#norm-table")), 20)
         table = visible_text(app.query_one("#norm-table"))
@@ -48,9 +48,9 @@ async def test_the_pane_hides_while_training_below_110_columns(small_preset, fak
         await wait_until(lambda: app.current is not None)
         assert not app.query_one("#settings").display
         await pilot.press("x")
-        await wait_until(lambda: not app.training)
+        await wait_until(lambda: not app.busy)  # the worker and the pacer are done: the run is over
         await pilot.press("h")
-        assert app.query_one("#settings").display
+        await wait_until(lambda: app.query_one("#settings").display)
 
 
 def fake_run(device: str, epoch: int = 30, done: bool = False):
