@@ -95,5 +95,7 @@ class SignalGuard:
                 signal.signal(sig, signal.SIG_IGN)
         else:
             for sig, previous in self._previous.items():
+                if signal.getsignal(sig) == signal.SIG_IGN:  # a guard inside this one is
+                    continue  # stopping (see above): the rest of its burst stays ignored
                 signal.signal(sig, previous)
         self._previous.clear()

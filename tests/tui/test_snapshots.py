@@ -7,7 +7,7 @@ the SVGs in tests/tui/__snapshots__ before committing them.
 import pytest
 
 from regtui.tui.app import RegtuiApp
-from tests.tui.conftest import wait_for_training, wait_until
+from tests.tui.conftest import visible_text, wait_for_training, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -238,6 +238,8 @@ def test_filter_typed(snap_compare, size):
         await _sweep_loaded(pilot)
         await pilot.press("f")  # alone: keys sent in one burst with it may arrive before its input
         await pilot.press(*"label_fraction=0.2,0.8")
+        bar, legend = pilot.app.query_one("#filter"), pilot.app.query_one("#legend")
+        await wait_until(lambda: bar.value == "label_fraction=0.2,0.8" and "2 of 6" in visible_text(legend))
         await settle(pilot)
 
     assert snap_compare(_sweep_app(), run_before=typed, terminal_size=size)

@@ -91,3 +91,25 @@ def test_ctrl_c_while_a_later_run_loads_keeps_the_earlier_runs_and_exits_130(tmp
     (session,) = tmp_path.iterdir()
     assert json.loads((session / "true" / "summary.json").read_text())["epochs_run"] == 3
     assert not (session / "random").exists()
+
+
+def test_a_burst_stays_ignored_after_nested_guards_until_the_process_exits():
+    """The CLI's group guard holds each command's own: when the inner one was signalled, the
+    outer one must not put Python's handler back, or the rest of a Ctrl-C burst would raise
+    KeyboardInterrupt in the exit handlers (a traceback after everything was saved)."""
+    import os
+
+    from regtui.system.signals import SignalGuard
+
+    saved = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with SignalGuard():
+            inner = SignalGuard()
+            with inner:
+                inner.attach(type("Stop", (), {"phase": None, "request": lambda self, reason="": None})())
+                os.kill(os.getpid(), signal.SIGINT)
+            assert inner.received == ["SIGINT"]
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, saved)
