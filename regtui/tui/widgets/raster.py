@@ -44,12 +44,6 @@ def _finite(*values: float) -> bool:
     return all(math.isfinite(v) for v in values)
 
 
-def faint(color: RGB, share: float = 0.45) -> RGB:
-    """`color` toned down towards black: a band's shade, fainter than its mean's line."""
-    r, g, b = color
-    return round(r * share), round(g * share), round(b * share)
-
-
 @dataclass(frozen=True)
 class VLine:
     """A vertical line at x across the plot: a best epoch or the epoch cursor."""

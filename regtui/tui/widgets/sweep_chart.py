@@ -21,7 +21,7 @@ from regtui.experiments.aggregate import Group, group_results, has_groups, varyi
 from regtui.tui.widgets.axes import linear_axis
 from regtui.tui.widgets.budget import Budgeted
 from regtui.tui.widgets.colors import FULL
-from regtui.tui.widgets.raster import Chart, Series, faint, render
+from regtui.tui.widgets.raster import Chart, Series, render
 
 Sweep = tuple[list[Group], str]  # the groups, in setting order, and the setting's key
 # (aggregate METRICS key, words, colour, marker): the accuracy chart's three lines. Letters,
@@ -110,7 +110,7 @@ class SweepChart(Budgeted, Widget):
                 continue
             px = [x for x, _ in points]
             if metric != "gap":  # the band over seeds; the gap's own spread would clutter it
-                chart.series.insert(0, Series(px, [s.min for _, s in points], faint(color),
+                chart.series.insert(0, Series(px, [s.min for _, s in points], FULL.band(color),
                                               high=[s.max for _, s in points]))
             chart.series.append(Series(px, [s.mean for _, s in points], color))
             chart.series.append(Series(px, [s.mean for _, s in points], color, marker))
@@ -134,7 +134,7 @@ class SweepChart(Budgeted, Widget):
         if not known:
             return
         chart.series.append(Series([x for x, _, _ in known], [float(min(f.epochs)) for _, f, _ in known],
-                                   faint(EPOCH_COLOR), high=[float(max(f.epochs)) for _, f, _ in known]))
+                                   FULL.band(EPOCH_COLOR), high=[float(max(f.epochs)) for _, f, _ in known]))
         medians = [(x, m) for x, _, m in known if m is not None]
         if medians:
             chart.series.append(Series([x for x, _ in medians], [m for _, m in medians], EPOCH_COLOR))
