@@ -20,7 +20,13 @@ def no_cuda(monkeypatch):
 
 async def settle(pilot) -> None:
     """Draw the current state now and let Textual paint it: the frame clock may be holding a
-    frame back to stay within its budget, which on a busy machine outlasts any fixed pause."""
+    frame back to stay within its budget, which on a busy machine outlasts any fixed pause.
+    A text field's cursor is held visible: it blinks every 0.5 s, so on a busy machine the
+    picture would otherwise depend on how long the test took to get here."""
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     await pilot.pause()
     pilot.app._frame(force=True)
     await pilot.pause()
