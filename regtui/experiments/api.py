@@ -25,7 +25,8 @@ from regtui.engine.runs import RunListener, StopRequest, run_all
 from regtui.experiments.aggregate import group_results, has_groups
 from regtui.experiments.presets import MAX_RUNS, load_preset
 from regtui.experiments.run_folders import SessionWriter, check_out_dir, metric_rows
-from regtui.experiments.saved import load_runs, run_folders
+from regtui.experiments.run_lookup import run_folders
+from regtui.experiments.saved import load_runs
 from regtui.experiments.summary import summarize
 from regtui.experiments.sweep import grid_from_mapping
 from regtui.experiments.words import end_text, epoch_text, logged, start_text

@@ -22,20 +22,23 @@ from pathlib import Path
 
 from regtui.engine.config import RunConfig
 from regtui.engine.reports import EpochReport, RunInfo, RunResult
-from regtui.experiments.run_names import RunNames
-from regtui.experiments.saved import (
+from regtui.experiments.run_lookup import (
     METRICS,
     RUNNING,
     SavedRunError,
-    check_header,
     checked_folder,
     is_run_folder,
+    runs_in,
+    runs_under,
+)
+from regtui.experiments.run_names import RunNames
+from regtui.experiments.saved import (
+    check_header,
     load_run,
     read_config,
     read_status,
     row_report,
     run_info,
-    runs_in,
     with_best,
 )
 from regtui.system.errors import shown
@@ -233,14 +236,5 @@ class Follower:
 def _checked(name: str | os.PathLike[str], wait: bool) -> Path:
     """`name` as a run folder or a session folder (holding runs, or empty when `wait`)."""
     path = checked_folder(name)
-    if is_run_folder(path) or runs_in(path):
-        return path
-    sessions = sorted((p for p in path.iterdir() if p.is_dir() and runs_in(p)),
-                      key=lambda p: p.stat().st_mtime)
-    if sessions:
-        raise SavedRunError(f"{shown(path)} holds session folders, not runs: open one of them, e.g. "
-                            f"{shown(sessions[-1])} (the newest)")
-    if not wait:
-        raise SavedRunError(f"{shown(path)}: not a run folder (no {METRICS}) nor a session folder "
-                            "holding any")
+    runs_under(path, empty_ok=wait)
     return path

@@ -6,7 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from regtui.cli.main import app as cli
-from regtui.experiments.saved import SavedRunError, load_runs
+from regtui.experiments.run_lookup import SavedRunError
+from regtui.experiments.saved import load_runs
 from regtui.tui.app import RegtuiApp
 from regtui.tui.messages import EpochsDone, RunEnded, RunStarted
 from regtui.tui.pacing import Pacer, parse_speed

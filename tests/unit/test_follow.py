@@ -13,7 +13,8 @@ import pytest
 from regtui.experiments import run_folders
 from regtui.experiments.follow import Follower, NewEpochs, RunEnd, RunSeen, session_label
 from regtui.experiments.run_folders import RunWriter, metric_rows, write_run
-from regtui.experiments.saved import RUNNING, SavedRunError, load_run, load_runs
+from regtui.experiments.run_lookup import RUNNING, SavedRunError
+from regtui.experiments.saved import load_run, load_runs
 from regtui.models.layers import layer_rows
 from tests.tui.streams import fake_result
 

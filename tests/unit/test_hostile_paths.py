@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 import regtui
 from regtui.cli.main import app
 from regtui.experiments.run_folders import write_run
-from regtui.experiments.saved import SavedRunError, load_runs
+from regtui.experiments.run_lookup import SavedRunError
+from regtui.experiments.saved import load_runs
 from regtui.system.errors import RegtuiError
 from tests.tui.streams import fake_result
 
@@ -66,6 +67,21 @@ def test_show_of_a_file_says_it_is_a_file(tmp_path):
     assert "is a file, not a folder" in one_line_error(runner.invoke(app, ["show", str(other)]))
     missing = one_line_error(runner.invoke(app, ["show", str(tmp_path / "nope")]))
     assert "no such folder" in missing
+
+
+def test_a_folder_of_sessions_names_its_newest_session_to_show_load_and_follow(tmp_path):
+    """`regtui show runs/` (the --out folder, not a session in it): show, the API and --follow
+    give the same answer, naming the newest session, and nothing opens."""
+    import os
+
+    for i, session in enumerate(["quick-1", "quick-2"]):
+        write_run(tmp_path / session, fake_result("true", 5), "synthetic")
+        os.utime(tmp_path / session, (1_000_000 + i, 1_000_000 + i))
+    said = f"{tmp_path} holds session folders, not runs: open one of them, e.g. {tmp_path / 'quick-2'}"
+    assert said in one_line_error(runner.invoke(app, ["show", str(tmp_path)]))
+    assert said in one_line_error(runner.invoke(app, ["show", "--follow", str(tmp_path)]))
+    with pytest.raises(SavedRunError, match="holds session folders"):
+        regtui.load(tmp_path)
 
 
 @pytest.mark.parametrize("doc", ["[1, 2]", "3", '"text"', "null", '{"norms": []}',
