@@ -16,8 +16,8 @@ from regtui.engine.config import ConfigError
 def test_import_regtui_loads_no_torch_and_no_ui():
     code = ("import sys, regtui; print(sorted(m for m in ('torch', 'textual', 'rich', 'typer', "
             "'pydantic', 'plotext') if m in sys.modules)); print(callable(regtui.run))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["[]", "True"]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.split() == ["[]", "True"], (out.stdout, out.stderr)
 
 
 def test_run_returns_plain_metrics_prints_nothing_and_writes_nothing(tmp_path, monkeypatch, capfd):
