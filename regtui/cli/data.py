@@ -23,7 +23,7 @@ data_app = RegtuiTyper(help="List the data sets regtui knows and download the re
 def list_datasets(cache_dir: CacheOption = None) -> None:
     """Every data set: where it comes from, its size, and whether it is available here."""
     from regtui.data.cache import cache_dir as resolve
-    from regtui.data.remote import local_path
+    from regtui.data.cache import local_path
     from regtui.data.sources import DATASETS
 
     cache = given_folder(cache_dir, "--cache-dir") if cache_dir is not None else None

@@ -69,9 +69,10 @@ class ClassificationData:
 def load_images(cfg: DataRequest, dataset: str | None = None) -> tuple[ImageSet, str, list[str]]:
     """Load the full image set of `dataset` (default: the config's), a one-line description of
     its source, and notes for the user (e.g. skipped unreadable files)."""
+    from regtui.data.cache import local_path
     from regtui.data.download import DownloadError
     from regtui.data.folder import FolderError, load_folder
-    from regtui.data.remote import load_cifar3, local_path, manual_hint
+    from regtui.data.remote import load_cifar3, manual_hint
 
     name = dataset or cfg.dataset
     data_dir = cfg.data_dir if name == cfg.dataset else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from regtui.data.cache import cache_dir
+from regtui.data.cache import cache_dir, local_path
 from regtui.data.download import DownloadError, Progress, check_url, download, extract_zip
 from regtui.data.files import CACHE_FIX, reason, shown, writable_folder
 from regtui.data.sources import DATASETS
@@ -29,21 +29,6 @@ def check_fetchable(name: str) -> None:
         fetchable = [n for n, s in DATASETS.items() if s.needs_network]
         raise NotFetchable(f"{name!r} is not a downloadable data set; choose one of: "
                            f"{', '.join(fetchable)}")
-
-
-def local_path(name: str, data_dir: str = "", cache: str | Path | None = None) -> Path | None:
-    """Where data set `name` is on disk (`data_dir` wins), or None if it is not there."""
-    if data_dir:
-        return Path(data_dir).expanduser()
-    spec = DATASETS[name]
-    root = cache_dir(cache)
-    if spec.archive is not None:
-        path = root / name / spec.archive.train_dir
-        return path if path.is_dir() else None
-    if name == "cifar3":
-        path = root / "cifar10"
-        return path if (path / "cifar-10-batches-py").is_dir() else None
-    return None
 
 
 def manual_hint(name: str, cache: str | Path | None = None) -> str:

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from regtui.cli.main import app
+from regtui.data.cache import local_path
 from regtui.data.download import DownloadError, check_zip
-from regtui.data.remote import fetch, local_path
+from regtui.data.remote import fetch
 from tests.unit.datahelpers import Server, make_image_folder, make_zip
 from tests.unit.realrun import default_sigint
 

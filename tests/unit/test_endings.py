@@ -133,7 +133,7 @@ def restored_signals():
 
 @pytest.mark.parametrize(("args", "target"), [
     (["presets"], "regtui.experiments.presets.preset_paths"),
-    (["data", "list"], "regtui.data.remote.local_path"),
+    (["data", "list"], "regtui.data.cache.local_path"),
     (["norms", "animal_net"], "regtui.models.norms.seeded_norms"),
     (["show", "somewhere"], "regtui.experiments.follow.Follower")],
     ids=lambda v: " ".join(v) if isinstance(v, list) else "")
