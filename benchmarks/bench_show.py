@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
-import time
+from contextlib import closing
 from pathlib import Path
 
-TMUX = ["tmux", "-L", "regtui-bench-show"]  # a server of its own
-SESSION = "bench-show"
+from tmux_capture import pane_captures
+
 CAPTURE_EVERY_S = 0.05
 
 
@@ -43,24 +42,14 @@ def record(folder: Path, size: tuple[int, int], limit_s: float) -> tuple[float |
     # from a scratch folder: `python -m` puts the working folder first on sys.path
     cmd = (f"cd {shlex.quote(tempfile.gettempdir())} && env {env} {shlex.quote(sys.executable)} -m regtui "
            f"show {shlex.quote(str(folder.resolve()))}")
-    t0 = time.monotonic()
-    subprocess.run([*TMUX, "new", "-d", "-s", SESSION, "-x", str(size[0]), "-y", str(size[1]), cmd],
-                   check=True)
     paint = shown = None
-    try:
-        while time.monotonic() - t0 < limit_s and shown is None:
-            pane = subprocess.run([*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True,
-                                  text=True)
-            now = time.monotonic() - t0
-            if pane.returncode:
-                break
-            if paint is None and pane.stdout.strip():
+    with closing(pane_captures(cmd, size, CAPTURE_EVERY_S, limit_s, "regtui-bench-show")) as panes:
+        for now, text in panes:
+            if paint is None and text.strip():
                 paint = now
-            if whole(pane.stdout, names, last):
+            if whole(text, names, last):
                 shown = now
-            time.sleep(CAPTURE_EVERY_S)
-    finally:
-        subprocess.run([*TMUX, "kill-server"], capture_output=True)
+                break
     return paint, shown
 
 

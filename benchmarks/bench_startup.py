@@ -15,13 +15,11 @@ import argparse
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
-TMUX = ["tmux", "-L", "regtui-bench-startup"]  # a server of its own: no other session's env
-SESSION = "bench-startup"
+from tmux_capture import pane_captures
+
 CAPTURE_EVERY_S = 0.1
 
 
@@ -31,20 +29,9 @@ def record(preset: str, size: tuple[int, int], limit_s: float) -> list[tuple[flo
     env = f"PYTHONPATH={shlex.quote(os.environ.get('PYTHONPATH', ''))}"
     cmd = (f"cd {shlex.quote(folder)} && env {env} {shlex.quote(sys.executable)} -m regtui tui "
            f"{shlex.quote(preset)} --autostart --exit-when-done")
-    t0 = time.monotonic()
-    subprocess.run([*TMUX, "new", "-d", "-s", SESSION, "-x", str(size[0]), "-y", str(size[1]), cmd],
-                   check=True)
-    captures = []
     try:
-        while time.monotonic() - t0 < limit_s:
-            pane = subprocess.run([*TMUX, "capture-pane", "-p", "-t", SESSION], capture_output=True,
-                                  text=True)
-            if pane.returncode:  # the session ended with the app
-                break
-            captures.append((time.monotonic() - t0, pane.stdout))
-            time.sleep(CAPTURE_EVERY_S)
+        captures = list(pane_captures(cmd, size, CAPTURE_EVERY_S, limit_s, "regtui-bench-startup"))
     finally:
-        subprocess.run([*TMUX, "kill-server"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
     return captures
 
