@@ -157,14 +157,14 @@ async def test_keys_pressed_while_torch_loads_start_once_it_has(small_preset, mo
                         lambda on_torch: release.wait(30) and load_engine(on_torch))
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: "loading torch" in visible_text(app.query_one(NormTable)))
-        assert "Loading torch" in visible_text(app.query_one("#status"))
+        await wait_until(lambda: "loading torch" in visible_text(app.query_one(NormTable)) and
+                         "Loading torch" in visible_text(app.query_one("#status")))
         await pilot.press("a")
         await wait_until(lambda: "starting as soon as it is loaded" in visible_text(app.query_one("#status")))
         assert not app.training and app.runs == []
         release.set()
         await wait_until(lambda: len(app.runs) == 2 and not app.busy)
-        assert "fc1.weight" in visible_text(app.query_one(NormTable))
+        await wait_until(lambda: "fc1.weight" in visible_text(app.query_one(NormTable)))  # next frame
 
 
 async def test_a_torch_that_cannot_load_is_reported_not_awaited(small_preset, monkeypatch):

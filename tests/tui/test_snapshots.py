@@ -9,6 +9,8 @@ import pytest
 from regtui.tui.app import RegtuiApp
 from tests.tui.conftest import visible_text, wait_for_training, wait_until
 
+SETTLE_TRIES = 20  # the screen is the same twice in a row long before this, even under load
+
 
 @pytest.fixture(autouse=True)
 def no_cuda(monkeypatch):
@@ -19,17 +21,24 @@ def no_cuda(monkeypatch):
 
 
 async def settle(pilot) -> None:
-    """Draw the current state now and let Textual paint it: the frame clock may be holding a
-    frame back to stay within its budget, which on a busy machine outlasts any fixed pause.
-    A text field's cursor is held visible: it blinks every 0.5 s, so on a busy machine the
-    picture would otherwise depend on how long the test took to get here."""
+    """Draw the current state now and wait until the screen stops changing: the frame clock may
+    hold a frame back to stay within its budget, and a page change lays the charts out over
+    more than one refresh, which on a busy machine outlasts any fixed pause (a snapshot once
+    caught the charts two rows short). A text field's cursor is held visible: it blinks every
+    0.5 s, so the picture would otherwise depend on how long the test took to get here."""
     from textual.widgets import Input
 
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    await pilot.pause()
-    pilot.app._frame(force=True)
-    await pilot.pause()
+    previous = None
+    for _ in range(SETTLE_TRIES):
+        await pilot.pause()
+        pilot.app._frame(force=True)
+        await pilot.pause()
+        shot = pilot.app.export_screenshot()
+        if shot == previous:
+            return
+        previous = shot
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
