@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING
 from regtui.system.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from regtui.engine.listener import Outcome, RunFailure, RunListener, StopRequest
     from regtui.engine.reports import STOP_REASONS, EpochReport, RunInfo, RunResult, stop_phrase
-    from regtui.engine.runs import Outcome, RunFailure, RunListener, StopRequest, run_all
+    from regtui.engine.runs import run_all
     from regtui.engine.tasks import TASKS, TaskKind, task_of
     from regtui.engine.trainer import Trainer
 
 _HOMES = {  # exported name -> the submodule that defines it
     **dict.fromkeys(("STOP_REASONS", "EpochReport", "RunInfo", "RunResult", "stop_phrase"), "reports"),
-    **dict.fromkeys(("Outcome", "RunFailure", "RunListener", "StopRequest", "run_all"), "runs"),
+    **dict.fromkeys(("Outcome", "RunFailure", "RunListener", "StopRequest"), "listener"),
+    "run_all": "runs",
     **dict.fromkeys(("TASKS", "TaskKind", "task_of"), "tasks"),
     "Trainer": "trainer",
 }

@@ -100,6 +100,25 @@ class EpochReport:
     noisy: NoisyLabelAcc | None = None  # classification with labels partial/random only
 
 
+@dataclass(frozen=True)
+class PackedState:
+    """A state dict as `torch.save` wrote it, in memory: how a training process sends a run's
+    weights to the app, which writes them to a .pt file as they are and so never needs torch."""
+
+    data: bytes
+
+
+def pack_state(state: dict[str, torch.Tensor]) -> PackedState:
+    """`state` (moved to the CPU) as torch.save's bytes; torch.load reads them back."""
+    import io
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save({k: v.cpu() for k, v in state.items()}, buffer)
+    return PackedState(buffer.getvalue())
+
+
 @dataclass
 class RunResult:
     """Everything a finished (or stopped, or interrupted) run leaves behind."""
@@ -108,8 +127,8 @@ class RunResult:
     history: list[EpochReport]
     stop_reason: str
     wall_time: float
-    final_state: dict[str, torch.Tensor]
-    best_state: dict[str, torch.Tensor] | None = None
+    final_state: dict[str, torch.Tensor] | PackedState  # packed: from the app's training process
+    best_state: dict[str, torch.Tensor] | PackedState | None = None
     restored_best: bool = False
     curves: list[tuple[int, tuple[float, ...]]] = field(default_factory=list)
 

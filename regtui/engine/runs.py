@@ -7,89 +7,16 @@ worker (batches reports into messages). Neither loops over runs itself.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from regtui.engine.config import RunConfig
-from regtui.engine.reports import EpochReport, RunInfo, RunResult
+from regtui.engine.listener import Executor, Outcome, RunFailure, RunListener, StopRequest, StopSignal
+from regtui.engine.listener import stop_check as _stop_check
 from regtui.engine.trainer import Trainer
 from regtui.system.errors import RegtuiError
 
-
-@dataclass(frozen=True)
-class RunFailure:
-    """A run that ended in error: which run, the error, and the epoch that raised it."""
-
-    name: str
-    error: Exception
-    epoch: int | None  # the 1-based epoch in progress; None when the run could not start
-
-
-@dataclass
-class Outcome:
-    """What a set of runs produced: one result per run that started, and how the set ended."""
-
-    results: list[RunResult] = field(default_factory=list)
-    stopped: bool = False  # a stop request ended the set before its last run was done
-    interrupted: bool = False  # Ctrl-C, or a stop request whose reason is "interrupted"
-    failure: RunFailure | None = None
-
-
-class RunListener(Protocol):
-    """Whoever shows or keeps a set of runs; subclass it to inherit do-nothing methods.
-
-    Every event names its run (info.config.name, report.run, result.info.config.name,
-    failure.name), so a listener never needs the order of events across runs.
-    """
-
-    def run_started(self, info: RunInfo) -> None:
-        """A run has loaded its data and built its model; its first epoch comes next."""
-
-    def epoch(self, report: EpochReport) -> None:
-        """One epoch ended (called from the training thread, once per epoch)."""
-
-    def run_ended(self, result: RunResult) -> None:
-        """A run that started has ended, for any reason; its completed epochs are in `result`."""
-
-    def run_failed(self, failure: RunFailure) -> None:
-        """A run could not start, or training raised (after `run_ended` for that run)."""
-
-    def session_ended(self, outcome: Outcome) -> None:
-        """The set is over (always called last, even when an unexpected error escapes)."""
-
-
-class StopRequest(threading.Event):
-    """A threading.Event that also says why: "stopped" (a Stop key) or "interrupted" (a signal).
-
-    `phase` tells a signal handler what the loop is doing: "loading" a run's data, computing an
-    "epoch", or None in between (telling listeners, which may be saving files). Aborting in a
-    phase loses only that phase's work; aborting outside one could cut a file short.
-    """
-
-    reason = "stopped"
-    phase: str | None = None
-
-    def request(self, reason: str = "stopped") -> None:
-        """Ask the loop to end the current run after its epoch, as `reason` (thread-safe)."""
-        self.reason = reason
-        self.set()
-
-
-StopSignal = threading.Event | Callable[[], bool] | None
-# How a set of runs is trained: run_all, or a stand-in with its signature and policy that
-# trains elsewhere (regtui.engine.ray_exec) and tells the same listener.
-Executor = Callable[[Iterable[RunConfig], RunListener, StopSignal], Outcome]
-
-
-def _stop_check(should_stop: StopSignal) -> Callable[[], str | None]:
-    """A function giving the requested stop reason, or None while no stop is requested."""
-    if should_stop is None:
-        return lambda: None
-    if isinstance(should_stop, threading.Event):
-        return lambda: getattr(should_stop, "reason", "stopped") if should_stop.is_set() else None
-    return lambda: "stopped" if should_stop() else None
+# The listener's names stay importable from here, where the loop that tells them lives.
+__all__ = ["Executor", "Outcome", "RunFailure", "RunListener", "StopRequest", "StopSignal", "run_all"]
 
 
 def run_all(configs: Iterable[RunConfig], listener: RunListener,

@@ -18,15 +18,17 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
-
-from regtui.engine.reports import EpochReport, RunInfo, RunResult
-from regtui.engine.runs import RunListener
+from regtui.engine.listener import RunListener
+from regtui.engine.reports import EpochReport, PackedState, RunInfo, RunResult
 from regtui.experiments.presets import config_to_toml
 from regtui.experiments.summary import strict_json, summarize
 from regtui.system.atomic import atomic_open, atomic_save, atomic_write_text
 from regtui.system.errors import EXIT_FAILED, RegtuiError, reason, shown
+
+if TYPE_CHECKING:
+    import torch
 
 RUNNING = "running"  # the `status` file's content from a run's start until it ends
 SYNC_EVERY_S = 1.0  # metrics rows reach the disk (fsync) at least this often while epochs come
@@ -164,8 +166,13 @@ class RunWriter:
             self._write_text("status", result.stop_reason + "\n")
         return self.folder
 
-    def _save_weights(self, name: str, state: dict[str, torch.Tensor]) -> None:
+    def _save_weights(self, name: str, state: dict[str, torch.Tensor] | PackedState) -> None:
         self._path = self.folder / name
+        if isinstance(state, PackedState):  # torch.save's bytes already: no torch needed here
+            atomic_save(self._path, lambda fh: fh.write(state.data))
+            return
+        import torch
+
         cpu = {k: v.cpu() for k, v in state.items()}
         atomic_save(self._path, lambda fh: torch.save(cpu, fh))
 

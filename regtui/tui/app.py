@@ -25,6 +25,7 @@ from textual.worker import Worker
 
 from regtui.engine import RunResult
 from regtui.engine.config import ConfigError
+from regtui.engine.process_exec import EngineLost, EngineProcess
 from regtui.experiments.follow import Follower, FollowUpdate, session_label
 from regtui.experiments.presets import Preset, load_preset, preset_paths
 from regtui.system.errors import EXPECTED
@@ -32,7 +33,7 @@ from regtui.tui.app_frame import MIN_SIZE
 from regtui.tui.app_viewer import VIEWER_KEY, ViewerApp
 from regtui.tui.groups import chart_lines
 from regtui.tui.keys import COMMANDS, VIEWER_HIDDEN, bindings, why_not
-from regtui.tui.loading import EngineReady, load_engine, torch_loaded, torch_ready
+from regtui.tui.loading import EngineReady, ProcessReady, load_engine, torch_loaded, torch_ready
 from regtui.tui.pacing import DEFAULT_SPEED, Pacer
 from regtui.tui.session import SessionRun
 from regtui.tui.widgets.budget import TICK_S, RedrawBudget
@@ -61,11 +62,14 @@ class RegtuiApp(ViewerApp):
                  out_dir: Path = Path("runs"), speed: float | None = DEFAULT_SPEED,
                  saved: list[RunResult] | None = None, follower: Follower | None = None,
                  follow: bool = False, replay: bool = False,
-                 on_torch: Callable[[], object] | None = None) -> None:
+                 on_torch: Callable[[], object] | None = None,
+                 engine: EngineProcess | None = None) -> None:
         """`saved` runs, or the runs `follower` reads (kept polled with `follow`), make the app
-        `regtui show`'s viewer: they are shown whole at once (`replay`: replayed instead)."""
+        `regtui show`'s viewer: they are shown whole at once (`replay`: replayed instead).
+        `engine`: a training process started at launch; runs train there once it is ready."""
         super().__init__()
         self.on_torch = on_torch  # called in the loading thread once torch is imported
+        self.engine = engine
         self.pacer = Pacer(speed)  # meters the worker's reports out to the view (main thread)
         self.preset_key = preset or "memorization"  # a bundled name or a .toml path
         self.preset: Preset = load_preset(self.preset_key)
@@ -91,7 +95,9 @@ class RegtuiApp(ViewerApp):
         self._worker_done.set()
         self.frame_budget = RedrawBudget()
         self._dirty = True
-        self.engine_ready = False  # torch and the engine imported (a worker loads them after mount)
+        self.engine_ready = False  # runs may start: the training process or the app has torch
+        self.torch_ready = False  # the app's own torch and engine imported (the norm preview)
+        self._torch_asked = False  # the app's own torch is loading or loaded
         self._loading_since: float | None = time.monotonic()  # None: loading failed
         self._pending: str | None = None  # "start" or "start_all", pressed before torch was ready
         self.table_at_end = False  # the runs in progress are a run-all: the runs table shows at their end
@@ -120,31 +126,78 @@ class RegtuiApp(ViewerApp):
             return
         if self.autostart:
             self._pending = "start_all"  # as soon as torch is ready
+        if self.engine is not None:  # it has been importing torch since the launch
+            self._await_process()
         if torch_loaded():  # already imported (tests, a second app): nothing to wait for
+            self._torch_asked = True
             self._engine_ready(EngineReady(torch_ready(self.on_torch)))
-        else:  # paint first: the import holds the GIL much of the time for a second or more
-            self.call_after_refresh(self._load_engine)
+        elif self.engine is None:  # paint first: the import holds the GIL for a second or more
+            self.call_after_refresh(self._load_torch)
+
+    def _load_torch(self) -> None:
+        """Import the app's own torch (for the norm preview, or to train here) unless asked already.
+
+        With a training process, only once it is ready and no run is training or playing: the
+        import holds the GIL for a second at a time, which would freeze the charts meanwhile.
+        """
+        if not self._torch_asked:
+            self._torch_asked = True
+            self._load_engine()
 
     @work(thread=True, exit_on_error=False, group="loading", name="loading torch")
     def _load_engine(self) -> None:
-        try:
-            ready = EngineReady(load_engine(self.on_torch))
+        try:  # CUDA is the training process's, where there is one
+            ready = EngineReady(load_engine(self.on_torch, cuda=self.engine is None))
         except Exception as exc:  # a broken torch install: say so instead of loading forever
             ready = EngineReady([], f"{type(exc).__name__}: {exc}")
         self.post_message(ready)
 
+    @work(thread=True, exit_on_error=False, group="loading", name="training process")
+    def _await_process(self) -> None:
+        assert self.engine is not None
+        try:
+            ready = ProcessReady(self.engine.wait_ready())
+        except EngineLost as exc:
+            ready = ProcessReady([], str(exc))
+        self.post_message(ready)
+
+    @on(ProcessReady)
+    def _process_ready(self, message: ProcessReady) -> None:
+        """The training process has torch: runs may start, before the app's own torch has loaded."""
+        if message.error:  # runs train in the app's thread instead, once its torch has loaded
+            self.log.warning(f"training in the app: {message.error}")
+            self._load_torch()
+            return
+        starting = self._pending is not None  # a start pressed (or --autostart) meanwhile
+        if not self.engine_ready:
+            self._can_train(message.devices)
+        if not starting and not self.busy and not self.exit_when_done:
+            self._load_torch()  # the norm preview; else after the runs (_training_done)
+
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:
-        """torch has loaded: offer its devices, show the norm preview, start what was asked."""
+        """The app's torch has loaded: show the norm preview; start what was asked, if waiting."""
         if message.error:
+            if self.engine is not None and self.engine.usable:  # it trains: only the preview is missing
+                self.notify(f"No norm preview: {message.error}", severity="warning", markup=False)
+                return
             self._pending, self._loading_since = None, None
             self.message_line = f"Could not load torch, so nothing can train: {message.error}"
             self.notify(self.message_line, severity="error", timeout=15, markup=False)
             self._refresh_status()
             return
-        self.engine_ready = True
+        self.torch_ready = True
         self.query_one(LiveView).loading = False
-        self.query_one(SettingsPane).set_devices(message.devices)
+        if self.engine_ready:
+            self._preview_norms()
+        else:
+            self._can_train(message.devices)
+
+    def _can_train(self, devices: list[str]) -> None:
+        """torch has loaded (here or in the training process): offer its devices, show the norm
+        preview if it can, and start what was asked meanwhile."""
+        self.engine_ready = True
+        self.query_one(SettingsPane).set_devices(devices)
         self._preview_norms()
         pending, self._pending = self._pending, None
         if pending is not None:
@@ -185,7 +238,7 @@ class RegtuiApp(ViewerApp):
         view = self.query_one(LiveView)
         view.preview = None
         self.plan_axis()
-        if not self.engine_ready:
+        if not self.torch_ready:
             self._redraw_all()  # the table says torch is loading; _engine_ready comes back here
             return
         try:

@@ -10,6 +10,7 @@ import asyncio
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import Worker, get_current_worker
@@ -26,6 +27,9 @@ from regtui.tui.widgets.fields import LABELS, RUN_OWN
 from regtui.tui.widgets.folder_prompt import FolderScreen
 from regtui.tui.widgets.settings import SettingsPane
 
+if TYPE_CHECKING:
+    from regtui.engine.process_exec import EngineProcess
+
 ANIMATION_EVERY = 50  # toy regression: steps between two frames of the fitted-curve animation
 QUIT_WAIT_S = 30.0  # the longest quit waits for the training thread to leave
 
@@ -40,6 +44,7 @@ class StartApp(PlaybackApp):
     """Starts runs in the training worker, stops them, and saves or forgets the session's runs."""
 
     out_dir: Path
+    engine: EngineProcess | None
     _worker: Worker | None
     _worker_done: threading.Event
 
@@ -126,7 +131,10 @@ class StartApp(PlaybackApp):
     @work(thread=True, exclusive=True, exit_on_error=False, group="training", name="training")
     def _train(self, configs: list[RunConfig]) -> None:
         worker = get_current_worker()
-        train_runs(configs, self.post_message, lambda: worker.is_cancelled, self._worker_done)
+        engine = self.engine  # the training process, if the app has a usable one
+        executor = engine.train if engine is not None and engine.usable else None
+        train_runs(configs, self.post_message, lambda: worker.is_cancelled, self._worker_done,
+                   executor)
 
     def action_stop(self) -> None:
         """Stop training after the epoch in progress; when only playback is left, skip to its end."""

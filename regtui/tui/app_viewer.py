@@ -164,6 +164,11 @@ class ViewerApp(StartApp):
         if self.viewer:  # a replay ended: the viewer's words, not the training app's
             self.message_line = self.viewer_message()
             self._refresh_status()
+        elif not self.exit_when_done:
+            self._load_torch()  # the norm preview, now that the charts are still
+
+    def _load_torch(self) -> None:
+        """Import the app's own torch (RegtuiApp), unless loaded or loading already."""
 
     def prepare_figure(self) -> None:
         """Lay the screen out for a figure: no footer, key hints or notifications; every run drawn,

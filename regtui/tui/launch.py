@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from textual.pilot import Pilot
 
     from regtui.engine import RunResult
+    from regtui.engine.process_exec import EngineProcess
     from regtui.experiments.follow import Follower
 
 
@@ -38,15 +39,37 @@ def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay
     `speed` paces the charts (None: full speed); `saved` runs, or those `follower` read (and
     keeps reading with `follow`), open the viewer (regtui show), replayed first with `replay`.
     """
-    from regtui.tui.app import RegtuiApp
-    from regtui.tui.exit_guard import ExitGuard
+    engine = None if saved or follower else training_process(threads)  # first: it takes longest
+    try:
+        from regtui.tui.app import RegtuiApp
+        from regtui.tui.exit_guard import ExitGuard
 
-    app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
-                    exit_delay=exit_delay, speed=speed, saved=saved, follower=follower, follow=follow,
-                    replay=replay, on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
-    with ExitGuard(app):  # a signal or a dead terminal: the process ends (130) within seconds
-        code = app.run()
+        app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
+                        exit_delay=exit_delay, speed=speed, saved=saved, follower=follower,
+                        follow=follow, replay=replay, engine=engine,
+                        on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
+        with ExitGuard(app):  # a signal or a dead terminal: the process ends (130) within seconds
+            code = app.run()
+    finally:
+        if engine is not None:
+            engine.close()
     return code or 0
+
+
+def training_process(threads: int | None) -> EngineProcess | None:
+    """Start the process the app's runs train in, importing torch while the app paints; None
+    where torch is loaded here already, the user asked for training in the app
+    (REGTUI_TRAIN_IN_APP=1), or no process can be started (the app then trains in a thread)."""
+    import sys
+
+    from regtui.engine.process_exec import EngineProcess, wanted
+
+    if "torch" in sys.modules or not wanted():
+        return None
+    try:
+        return EngineProcess(threads)
+    except OSError:
+        return None
 
 
 def export_figure(follower: Follower, size: tuple[int, int]) -> str:

@@ -26,15 +26,25 @@ class EngineReady(Message):
     error: str = ""
 
 
+@dataclass
+class ProcessReady(Message):
+    """The app's training process (regtui.engine.process_exec) has imported torch and may train
+    (`devices` as in EngineReady), or cannot: `error` says why, and the app trains in a thread."""
+
+    devices: list[str]
+    error: str = ""
+
+
 def torch_loaded() -> bool:
     """True when torch is imported already (tests, a second app in one process): no wait then."""
     return "torch" in sys.modules
 
 
-def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
+def load_engine(on_torch: Callable[[], object] | None = None, cuda: bool = True) -> list[str]:
     """Import torch, the run loop and the models (seconds, in a worker thread); return the devices.
 
-    `on_torch` runs here once they are imported (the launcher sets torch's CPU threads).
+    `on_torch` runs here once they are imported (the launcher sets torch's CPU threads);
+    `cuda`: start CUDA's initialisation too (not where a training process will use the GPU).
     """
     import regtui.data.classification
     import regtui.engine.classify
@@ -43,16 +53,17 @@ def load_engine(on_torch: Callable[[], object] | None = None) -> list[str]:
     import regtui.models.nets
     import regtui.models.norms  # noqa: F401  (the norm preview's seeded model)
 
-    return torch_ready(on_torch)
+    return torch_ready(on_torch, cuda)
 
 
-def torch_ready(on_torch: Callable[[], object] | None = None) -> list[str]:
+def torch_ready(on_torch: Callable[[], object] | None = None, cuda: bool = True) -> list[str]:
     """Once torch is imported: run `on_torch` and return the devices the device field may offer."""
     from regtui.system.devices import device_choices, warm_cuda
 
     if on_torch is not None:
         on_torch()
-    warm_cuda()  # overlaps with the first run's data load
+    if cuda:
+        warm_cuda()  # overlaps with the first run's data load
     return device_choices()
 
 

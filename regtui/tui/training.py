@@ -18,6 +18,7 @@ from regtui.tui.messages import EpochsDone, RunEnded, RunFailed, RunStarted, Tra
 
 if TYPE_CHECKING:
     from regtui.engine import EpochReport, RunFailure, RunInfo, RunResult
+    from regtui.engine.listener import Executor
 
 THREAD_NAME = "regtui-training"  # the worker thread's name while it trains (tests look for it)
 POST_EVERY_S = 0.1  # batch epoch reports: at most ~10 messages a second reach the UI thread
@@ -65,22 +66,25 @@ class Poster:
 
 
 def train_runs(configs: Sequence[RunConfig], post: Callable[[Message], object],
-               cancelled: Callable[[], bool], finished: threading.Event | None = None) -> None:
+               cancelled: Callable[[], bool], finished: threading.Event | None = None,
+               executor: Executor | None = None) -> None:
     """Train each config in turn, posting RunStarted, batched EpochsDone, RunEnded and TrainingDone.
 
     TrainingDone is posted last whatever happens; it carries the failure, if any, even an
     unexpected exception, which is reported (RunFailed) rather than left to the worker.
 
     `finished` is set as the thread leaves, so a quitting app can wait for it to be gone.
+    `executor`: where the runs train (the app's training process); None: here, with run_all.
     """
-    from regtui.engine.runs import run_all  # torch: the app has loaded it in the background by now
+    if executor is None:
+        from regtui.engine.runs import run_all as executor  # torch: loaded in the background by now
 
     thread = threading.current_thread()
     old_name, thread.name = thread.name, THREAD_NAME
     poster = Poster(post)
     stopped = False
     try:
-        stopped = run_all(configs, poster, cancelled).stopped
+        stopped = executor(configs, poster, cancelled).stopped
     except Exception as exc:  # a bug or an unforeseen fault: the app must say so, not "Done."
         poster._flush()
         poster.error = f"unexpected error: {type(exc).__name__}: {exc}"

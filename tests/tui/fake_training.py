@@ -35,7 +35,8 @@ class FakeTraining:
     def __init__(self, hold: int | None = None) -> None:
         self.hold = hold
 
-    def __call__(self, configs, post, cancelled, finished: threading.Event | None = None) -> None:
+    def __call__(self, configs, post, cancelled, finished: threading.Event | None = None,
+                 executor=None) -> None:
         stopped = False
         try:
             for k, cfg in enumerate(configs):

@@ -154,7 +154,7 @@ async def test_keys_pressed_while_torch_loads_start_once_it_has(small_preset, mo
     release = threading.Event()
     monkeypatch.setattr(app_module, "torch_loaded", lambda: False)  # take the background path
     monkeypatch.setattr(app_module, "load_engine",
-                        lambda on_torch: release.wait(30) and load_engine(on_torch))
+                        lambda on_torch, cuda=True: release.wait(30) and load_engine(on_torch, cuda))
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: "loading torch" in visible_text(app.query_one(NormTable)) and
@@ -170,7 +170,7 @@ async def test_keys_pressed_while_torch_loads_start_once_it_has(small_preset, mo
 async def test_a_torch_that_cannot_load_is_reported_not_awaited(small_preset, monkeypatch):
     from regtui.tui import app as app_module
 
-    def broken(on_torch):
+    def broken(on_torch, cuda=True):
         raise ImportError("libtorch.so: cannot open shared object file")
 
     monkeypatch.setattr(app_module, "torch_loaded", lambda: False)
@@ -317,3 +317,56 @@ def test_the_real_worker_ends_a_session_without_an_error():
     assert [type(m) for m in posted if isinstance(m, RunEnded | TrainingDone)] == \
         [RunEnded, RunEnded, TrainingDone]
     assert posted[-1].error is None and not posted[-1].stopped
+
+
+async def test_runs_train_in_the_training_process_before_the_apps_own_torch(small_preset, monkeypatch,
+                                                                            tmp_path):
+    """Launched from the command line, the app has a training process importing torch from the
+    start (issue 17): `a` starts there as soon as it is ready, while the app's own torch import
+    (for the norm preview) is held back until the runs are over. The numbers and the saved
+    folders are those of training in the app."""
+    import dataclasses
+
+    from regtui.engine.process_exec import EngineProcess
+    from regtui.engine.reports import PackedState
+    from regtui.tui import app as app_module
+    from regtui.tui.loading import load_engine
+
+    asked, release = threading.Event(), threading.Event()
+
+    def held(on_torch, cuda=True):
+        asked.set()
+        release.wait(60)
+        return load_engine(on_torch, cuda)
+
+    def numbers(app):
+        return [[dataclasses.replace(r, elapsed=0.0) for r in run.result.history] for run in app.runs]
+
+    here = RegtuiApp(preset=small_preset)
+    async with here.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await wait_for_training(here)
+    monkeypatch.setattr(app_module, "torch_loaded", lambda: False)  # as in a fresh process
+    monkeypatch.setattr(app_module, "load_engine", held)
+    import torch
+
+    engine = EngineProcess(threads=torch.get_num_threads())  # the threads the runs above had
+    try:
+        app = RegtuiApp(preset=small_preset, engine=engine, out_dir=tmp_path / "runs")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("a")  # before the process is ready: it waits, then starts there
+            await wait_for_training(app)
+            assert all(isinstance(r.result.final_state, PackedState) for r in app.runs)
+            assert numbers(app) == numbers(here)
+            await wait_until(asked.is_set)  # the runs are over: now the app's own torch
+            assert not app.torch_ready
+            release.set()
+            await wait_until(lambda: app.torch_ready)
+            await pilot.press("w")
+            await wait_until(lambda: (tmp_path / "runs").exists())
+    finally:
+        release.set()
+        engine.close()
+    (session,) = (tmp_path / "runs").iterdir()
+    for run in app.runs:
+        assert (session / run.name / "final.pt").read_bytes() == run.result.final_state.data

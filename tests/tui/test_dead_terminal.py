@@ -8,6 +8,7 @@ then ends it one way and expects the process gone within seconds, with exit code
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import io
@@ -26,6 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from regtui.tui.exit_guard import TerminalFile
+from tests.unit.realrun import process_alive
 
 ROOT = Path(__file__).resolve().parents[2]
 GONE_WITHIN_S = 10.0  # the exit guard's grace (3 s) and poll (0.5 s), with room for a busy machine
@@ -97,6 +99,14 @@ class PtyApp:
             seen = max(seen, len(self.output) - 4096)  # look again at what came since, and a tail
             time.sleep(0.05)
 
+    def children(self) -> set[int]:
+        """The app's child processes now (its training process)."""
+        found: set[int] = set()
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                found |= {int(pid) for pid in (task / "children").read_text().split()}
+        return found
+
     def gone_within(self, seconds: float) -> int | None:
         """The exit code if the process ends within `seconds`, else None."""
         try:
@@ -150,9 +160,12 @@ def test_every_way_out_ends_the_app_within_seconds(tmp_path):
     ended: dict[str, float] = {}
     errors: dict[str, BaseException] = {}
 
+    children: dict[str, set[int]] = {}
+
     def end(name: str) -> None:
         try:
             apps[name].wait_for(TRAINING)
+            children[name] = apps[name].children()
             ENDINGS[name][1](apps[name])
             ended[name] = time.monotonic()
         except BaseException as exc:
@@ -168,6 +181,12 @@ def test_every_way_out_ends_the_app_within_seconds(tmp_path):
         codes = {name: app.gone_within(ended[name] + GONE_WITHIN_S - time.monotonic())
                  for name, app in apps.items()}
         assert codes == dict.fromkeys(apps, 130), f"{GONE_WITHIN_S} s on (None: still running): {codes}"
+        assert all(children.values()), f"no training process: {children}"  # it trained there
+        deadline = time.monotonic() + GONE_WITHIN_S
+        while (left := {p for pids in children.values() for p in pids if process_alive(p)}) and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not left, f"training processes outlived their app: {left}"
         app = apps["sigterm"]
         assert app.drained.wait(5)
         assert b"\x1b[?1049l" in app.output[app.mark:]  # left the alternate screen

@@ -50,3 +50,12 @@ class RealRun:
     @property
     def output(self) -> str:
         return "".join(self.lines)
+
+
+def process_alive(pid: int) -> bool:
+    """True while `pid` runs (Linux /proc; a zombie, exited but not yet reaped, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
