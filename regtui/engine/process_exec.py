@@ -100,8 +100,10 @@ class EngineProcess:
                 else f"was killed by signal {-code}"
         else:
             how = f"exited with code {code}"
-        self.log.seek(0)
-        lines = [ln for ln in self.log.read().decode(errors="replace").splitlines() if ln.strip()]
+        lines: list[str] = []
+        with contextlib.suppress(OSError, ValueError):  # ValueError: closed already (close())
+            self.log.seek(0)
+            lines = [ln for ln in self.log.read().decode(errors="replace").splitlines() if ln.strip()]
         self.broken = f"the training process {how}" + (f" ({lines[-1].strip()})" if lines else "")
         return self.broken
 
@@ -145,9 +147,12 @@ class EngineProcess:
         return outcome
 
     def close(self) -> None:
-        """End the process: close the socket (it leaves at once when idle), then kill it."""
+        """End the process: close the socket (an idle process leaves at once); one still
+        importing torch (the app ended early, e.g. on a bad preset) or not leaving is killed."""
         with contextlib.suppress(OSError):
             self.conn.close()
+        if self.devices is None:
+            self.proc.kill()
         try:
             self.proc.wait(CLOSE_S)
         except subprocess.TimeoutExpired:

@@ -179,3 +179,37 @@ def test_the_process_ends_when_the_app_dies_without_closing_it(how):
         time.sleep(0.05)
     assert not process_alive(child), "the training process outlived the app"
 
+
+
+
+def test_an_app_that_cannot_open_ends_its_training_process_with_it(tmp_path):
+    """`regtui tui` starts the process first; a bad preset is still one error line and exit 2,
+    and the process (still importing torch) is not left behind."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    app = subprocess.Popen([sys.executable, "-m", "regtui", "tui", "no-such-preset"], cwd=tmp_path,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
+    _, err = app.communicate(timeout=120)
+    assert app.returncode == 2 and "unknown preset 'no-such-preset'" in err and "Traceback" not in err
+    assert not [pid for pid in _workers() if _parent_arg(pid) == app.pid and process_alive(pid)]
+
+
+def _workers() -> list[int]:
+    """The pids of every training process on this machine (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"regtui.engine.process_worker" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _parent_arg(pid: int) -> int:
+    """The app's pid that a training process was started with (its last argument)."""
+    try:
+        return int(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[-2])
+    except (OSError, ValueError, IndexError):
+        return -1
