@@ -25,8 +25,7 @@ from regtui.engine.runs import RunListener, StopRequest, run_all
 from regtui.experiments.aggregate import group_results, has_groups
 from regtui.experiments.presets import MAX_RUNS, load_preset
 from regtui.experiments.run_folders import SessionWriter, check_out_dir, metric_rows
-from regtui.experiments.run_lookup import run_folders
-from regtui.experiments.saved import load_runs
+from regtui.experiments.saved import load_runs_with_folders
 from regtui.experiments.summary import summarize
 from regtui.experiments.sweep import grid_from_mapping
 from regtui.experiments.words import end_text, epoch_text, logged, start_text
@@ -207,8 +206,9 @@ def load(*folders: str | os.PathLike) -> Session:
     are prefixed by their session. No weights are loaded (`final.pt`/`best.pt` stay on disk)."""
     if not folders:
         raise TypeError("load() needs at least one folder")
-    results = load_runs(folders)  # the runs of run_folders(folders), in that order (an empty
-    runs = [Run(r, f) for r, f in zip(results, run_folders(folders), strict=True)]  # name refused)
+    found = load_runs_with_folders(folders)  # an empty name is refused
+    runs = [Run(result, folder) for result, folder in found]
+    results = [result for result, _ in found]
     paths = [Path(f) for f in folders]
     name = paths[0].name if len(paths) == 1 else "saved runs"
     return Session(name, runs, paths[0] if len(paths) == 1 else None, groups=_groups(results))

@@ -124,8 +124,13 @@ def _check_epochs(history: list[EpochReport], path: Path) -> None:
 
 def load_runs(paths: Sequence[str | os.PathLike[str]]) -> list[RunResult]:
     """Every run under `paths`, in order; names made unique across sessions (RunNames)."""
+    return [result for result, _ in load_runs_with_folders(paths)]
+
+
+def load_runs_with_folders(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[RunResult, Path]]:
+    """load_runs, each run with the folder it was read from (the folders are walked once)."""
     names = RunNames()
-    return [names.rename(load_run(folder), folder) for folder in run_folders(paths)]
+    return [(names.rename(load_run(folder), folder), folder) for folder in run_folders(paths)]
 
 
 def _curves(folder: Path) -> tuple[tuple[float, ...] | None, dict[int, tuple[float, ...]]]:
