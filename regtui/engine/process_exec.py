@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from regtui.system.errors import EXIT_FAILED, RegtuiError
@@ -50,13 +51,15 @@ class EngineProcess:
 
     def __init__(self, threads: int | None = None) -> None:
         ours, theirs = socket.socketpair()
+        here = str(Path(__file__).resolve().parents[2])  # the regtui the app runs, not another
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
         self.log = tempfile.TemporaryFile()  # noqa: SIM115  its stderr (not the app's terminal), closed by close()
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "regtui.engine.process_worker", str(theirs.fileno()),
                  str(threads or 0), str(os.getpid())],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=self.log, start_new_session=True)
+                stderr=self.log, start_new_session=True, env={**os.environ, "PYTHONPATH": path})
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
