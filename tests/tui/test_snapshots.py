@@ -9,7 +9,8 @@ import pytest
 from regtui.tui.app import RegtuiApp
 from tests.tui.conftest import visible_text, wait_for_training, wait_until
 
-SETTLE_TRIES = 20  # the screen is the same twice in a row long before this, even under load
+SETTLE_TRIES = 20  # the screen is the same three times in a row long before this, even under load
+SETTLE_GAP_S = 0.2  # real time between two looks: timers and resize events queued meanwhile run
 
 
 @pytest.fixture(autouse=True)
@@ -24,21 +25,22 @@ async def settle(pilot) -> None:
     """Draw the current state now and wait until the screen stops changing: the frame clock may
     hold a frame back to stay within its budget, and a page change lays the charts out over
     more than one refresh, which on a busy machine outlasts any fixed pause (a snapshot once
-    caught the charts two rows short). A text field's cursor is held visible: it blinks every
-    0.5 s, so the picture would otherwise depend on how long the test took to get here."""
+    caught the charts two rows short). So it takes three equal pictures in a row, SETTLE_GAP_S
+    apart: two taken back to back once matched while a layout was still pending (under a load
+    of 6, the norm table two rows too tall). A text field's cursor is held visible: it blinks
+    every 0.5 s, so the picture would otherwise depend on how long the test took to get here."""
     from textual.widgets import Input
 
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    previous = None
+    shots: list[str] = []
     for _ in range(SETTLE_TRIES):
-        await pilot.pause()
+        await pilot.pause(SETTLE_GAP_S if shots else None)
         pilot.app._frame(force=True)
         await pilot.pause()
-        shot = pilot.app.export_screenshot()
-        if shot == previous:
+        shots = [*shots[-2:], pilot.app.export_screenshot()]
+        if len(shots) == 3 and shots[0] == shots[1] == shots[2]:
             return
-        previous = shot
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
