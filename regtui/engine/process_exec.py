@@ -3,8 +3,9 @@ overlaps the app's start instead of following its first paint in the app's own i
 
 `EngineProcess.train` is an Executor (see regtui.engine.runs): it has run_all's signature and
 policy, trains the same code with the same settings in the child (regtui.engine.process_worker),
-and tells the listener the same events in the same order. Importing this module loads no torch;
-unpickling a finished run's weights does (the app imports torch in the background meanwhile).
+and tells the listener the same events in the same order. Neither importing this module nor
+anything the process sends loads torch here: a finished run's weights arrive as torch.save's
+bytes (regtui.engine.reports.PackedState).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 READY_S = 300.0  # the longest the app waits for the process to import torch (a cold disk)
 POLL_S = 0.05  # how often a waiting train() checks the stop signal and the process
 CLOSE_S = 2.0  # how long close() lets the process leave before it is killed
-OFF_ENV = "REGTUI_TRAIN_IN_APP"  # set to 1: the app trains in its own thread, as before 0.9
+OFF_ENV = "REGTUI_TRAIN_IN_APP"  # set to 1: the app trains in a thread of its own process
 
 
 class EngineLost(RegtuiError):
@@ -60,6 +61,10 @@ class EngineProcess:
                  str(threads or 0), str(os.getpid())],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=self.log, start_new_session=True, env={**os.environ, "PYTHONPATH": path})
+        except OSError:  # no process (no fork, no python): the caller trains in the app instead
+            ours.close()
+            self.log.close()
+            raise
         finally:
             theirs.close()
         self.conn = Connection(ours.detach())
