@@ -61,7 +61,7 @@ class EngineProcess:
                  str(threads or 0), str(os.getpid())],
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=self.log, start_new_session=True, env={**os.environ, "PYTHONPATH": path})
-        except OSError:  # no process (no fork, no python): the caller trains in the app instead
+        except (OSError, ValueError):  # no process (no fork, no python, no pass_fds): the app trains
             ours.close()
             self.log.close()
             raise

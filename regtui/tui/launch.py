@@ -68,7 +68,7 @@ def training_process(threads: int | None) -> EngineProcess | None:
         return None
     try:
         return EngineProcess(threads)
-    except OSError:
+    except (OSError, ValueError):  # no process here (ValueError: a platform without pass_fds)
         return None
 
 

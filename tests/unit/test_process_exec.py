@@ -213,3 +213,18 @@ def _parent_arg(pid: int) -> int:
         return int(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[-2])
     except (OSError, ValueError, IndexError):
         return -1
+
+
+def test_a_process_that_cannot_be_started_leaves_no_socket_or_file_open(monkeypatch):
+    """No fork (EAGAIN under a process limit): the error reaches the launcher, which then
+    trains in the app; the socket pair and the log file are closed, not leaked."""
+    import errno
+
+    def no_fork(*args, **kwargs):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(subprocess, "Popen", no_fork)
+    before = sorted(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError, match="temporarily unavailable"):
+        EngineProcess()
+    assert sorted(os.listdir("/proc/self/fd")) == before
