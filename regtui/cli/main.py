@@ -111,6 +111,9 @@ def tui(
     """Open the interactive app: choose data, labels, model and settings; watch it train.
 
     Keys: s start, a run all, x stop, w save, h settings pane, -/+ speed, r replay, ? help, q quit.
+
+    Runs train in a process of its own, which loads torch while the app opens and ends with
+    it; set REGTUI_TRAIN_IN_APP=1 to train in the app's own process instead.
     """
     from regtui.tui.launch import launch
 
