@@ -150,10 +150,8 @@ def main(argv: list[str]) -> int:
         send(conn, "broken", f"{type(exc).__name__}: {exc}")
         return 1
     send(conn, "ready", devices)
-    try:
+    with contextlib.suppress(EOFError, OSError):  # the app closed the socket (it quit) or died
         serve(conn)
-    except (EOFError, OSError):  # the app closed the socket (it quit) or died
-        return 0
     return 0
 
 
