@@ -202,5 +202,4 @@ class _Stream:
             return None
         from regtui.engine.reports import RunResult
 
-        return RunResult(info=self.info, history=list(self.reports), stop_reason="failed",
-                         wall_time=time.monotonic() - self.t0, final_state={})
+        return RunResult.cut_short(self.info, self.reports, self.t0)

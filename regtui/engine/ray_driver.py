@@ -136,8 +136,7 @@ class Driver:
         error = WorkerLost(f"run {cfg.name!r}: {why}")
         if stream.info is None:
             return Outcome(failure=RunFailure(cfg.name, error, None))
-        result = RunResult(info=stream.info, history=list(stream.reports), stop_reason="failed",
-                           wall_time=time.monotonic() - stream.t0, final_state={})
+        result = RunResult.cut_short(stream.info, stream.reports, stream.t0)
         return Outcome(results=[result], failure=RunFailure(cfg.name, error, len(stream.reports) + 1))
 
     def _result_of(self, ref: Any, cfg: RunConfig) -> Outcome | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -131,6 +132,13 @@ class RunResult:
     best_state: dict[str, torch.Tensor] | PackedState | None = None
     restored_best: bool = False
     curves: list[tuple[int, tuple[float, ...]]] = field(default_factory=list)
+
+    @classmethod
+    def cut_short(cls, info: RunInfo, history: list[EpochReport], started: float) -> RunResult:
+        """A run whose trainer was lost (a dead process or Ray worker): failed, with the epochs it
+        streamed since `started` (time.monotonic) and no weights."""
+        return cls(info=info, history=list(history), stop_reason="failed",
+                   wall_time=time.monotonic() - started, final_state={})
 
     @property
     def last(self) -> EpochReport | None:
