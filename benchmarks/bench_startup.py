@@ -1,7 +1,9 @@
 """Benchmark: how soon a recorded demo moves. Runs `regtui tui PRESET --autostart --exit-when-done`
 in a detached tmux pane (its own tmux server), captures the pane every 0.1 s and reports the
 first non-blank capture (first paint), the first capture that differs after it (motion), the
-first capture whose charts hold data (first chart frame) and the distinct chart frames. Usage:
+first capture whose charts hold data (first chart frame) and the distinct chart frames. Each
+round also launches a bare Textual app (one Static, in the same interpreter) the same way: its
+first paint is the floor any Textual app pays on this machine at this load. Usage:
 
     python benchmarks/bench_startup.py [--preset quick] [--size 100x30] [--repeats 2]
 
@@ -34,6 +36,19 @@ def record(preset: str, size: tuple[int, int], limit_s: float) -> list[tuple[flo
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return captures
+
+
+BARE_APP = ("from textual.app import App\nfrom textual.widgets import Static\n"
+            "class Bare(App):\n    def compose(self):\n        yield Static('bare Textual app')\n"
+            "    def on_mount(self):\n        self.set_timer(1.0, self.exit)\n"
+            "Bare().run()\n")
+
+
+def bare_paint(size: tuple[int, int], limit_s: float) -> float | None:
+    """Seconds from launch to a bare Textual app's first paint, captured as the app is."""
+    cmd = f"{shlex.quote(sys.executable)} -c {shlex.quote(BARE_APP)}"
+    captures = pane_captures(cmd, size, CAPTURE_EVERY_S, limit_s, "regtui-bench-bare")
+    return next((t for t, text in captures if text.strip()), None)
 
 
 def chart_area(text: str) -> str:
@@ -81,8 +96,10 @@ def main() -> None:
     for _ in range(args.repeats):
         load = os.getloadavg()[0]
         s = summarize(record(args.preset, size, args.limit))
-        print(f"load {load:.2f}: first paint {_s(s['paint'])}, first motion {_s(s['motion'])}, "
-              f"first chart frame {_s(s['chart'])}, {s['frames']} distinct chart frames")
+        bare = bare_paint(size, args.limit)
+        print(f"load {load:.2f}: first paint {_s(s['paint'])} (a bare Textual app: {_s(bare)}), "
+              f"first motion {_s(s['motion'])}, first chart frame {_s(s['chart'])}, "
+              f"{s['frames']} distinct chart frames")
 
 
 if __name__ == "__main__":
