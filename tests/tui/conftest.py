@@ -67,6 +67,14 @@ async def charts_after_run_all(pilot) -> None:
     await pilot.press("t")
 
 
+async def shows(widget, *texts: str, timeout: float = 20.0) -> str:
+    """Wait until `widget` is drawn showing every one of `texts` and return what it shows: what the
+    app holds (a result, a CSS class) reaches the screen a layout and a frame later, so a test
+    reads the drawn text only once it is there (an empty widget is one not laid out yet)."""
+    await wait_until(lambda: all(text in visible_text(widget) for text in texts), timeout)
+    return visible_text(widget)
+
+
 def visible_text(widget) -> str:
     """The text a widget shows on screen right now, line by line."""
     from textual.geometry import Region

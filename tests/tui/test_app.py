@@ -9,7 +9,7 @@ from textual.widgets import Input, Select
 from regtui.tui.app import RegtuiApp
 from regtui.tui.training import THREAD_NAME
 from regtui.tui.widgets.norm_table import NormTable
-from tests.tui.conftest import charts_after_run_all, visible_text, wait_for_training, wait_until
+from tests.tui.conftest import charts_after_run_all, shows, visible_text, wait_for_training, wait_until
 
 
 def training_threads() -> list[threading.Thread]:
@@ -30,11 +30,10 @@ async def test_run_all_feeds_charts_and_table_and_the_worker_ends(small_preset, 
         assert all(r.result.stop_reason == "finished" for r in app.runs)
         assert app.query_one("#accuracy").frames > 0 and app.query_one("#norm").frames > 0
         assert app.query_one("#accuracy").runs is app.runs  # both runs on one chart
-        table = visible_text(app.query_one(NormTable))
-        assert "total" in table  # at 80x24 the table keeps only its total row for the charts
-        assert ("fc1.weight" in table) == (size[1] >= 32)
-        status = visible_text(app.query_one("#status"))
-        assert "random 12/12" in status and "finished" in status
+        tall = size[1] >= 32
+        table = await shows(app.query_one(NormTable), "total", *["fc1.weight"] * tall)
+        assert ("fc1.weight" in table) == tall  # at 80x24 the table keeps only its total row
+        await shows(app.query_one("#status"), "random 12/12", "finished")
         assert not app.training and training_threads() == []
 
 
@@ -80,7 +79,7 @@ async def test_stop_ends_the_run_after_the_current_epoch():
         run = app.current
         assert run.result.stop_reason == "stopped" and len(run.epochs) < 10000
         assert run.curve is not None  # the fitted curve was drawn
-        assert "stopped at epoch" in visible_text(app.query_one("#status"))
+        await shows(app.query_one("#status"), "stopped at epoch")
     assert training_threads() == []
 
 
@@ -104,9 +103,8 @@ async def test_early_stopping_is_shown(tmp_path):
         await wait_for_training(app)
         run = app.current
         assert run.result.stop_reason == "patience"
-        status = visible_text(app.query_one("#status"))
-        assert f"stopped early at epoch {run.last.epoch}, best epoch {run.last.best_epoch} restored" in status
-        assert f"best epoch {run.last.best_epoch} restored" in status
+        await shows(app.query_one("#status"), f"stopped early at epoch {run.last.epoch}, "
+                    f"best epoch {run.last.best_epoch} restored")
 
 
 async def test_save_writes_the_same_run_folder_as_headless(small_preset, tmp_path):
@@ -183,7 +181,8 @@ async def test_a_torch_that_cannot_load_is_reported_not_awaited(small_preset, mo
         await wait_until(lambda: "Could not load torch" in visible_text(app.query_one("#status")))
         await pilot.press("s")
         await wait_until(lambda: any("libtorch.so" in n.message for n in app._notifications))
-        assert "libtorch.so" in visible_text(app.query_one("#status")) and app.runs == []
+        await shows(app.query_one("#status"), "libtorch.so")
+        assert app.runs == []
         assert not app.training
 
 
@@ -282,9 +281,7 @@ async def test_toy_preset_opens_on_the_toy_charts():
 async def test_before_a_run_the_table_shows_the_seeded_initial_norms():
     app = RegtuiApp(preset="early-stopping")  # AnimalNet, seed 2021: the reference's 7.3810
     async with app.run_test(size=(120, 40)):
-        await wait_until(lambda: "7.3810" in visible_text(app.query_one(NormTable)), 20)
-        table = visible_text(app.query_one(NormTable))
-        assert "fc1.weight" in table and "7.3810" in table
+        await shows(app.query_one(NormTable), "fc1.weight", "7.3810")
         seed = app.query_one("#f-seed", Input)
         seed.value = "7"
         await wait_until(lambda: "7.3810" not in visible_text(app.query_one(NormTable)), 20)

@@ -14,7 +14,7 @@ from regtui.tui.pacing import Pacer
 from regtui.tui.widgets.charts import AccuracyChart
 from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.raster import Chart
-from tests.tui.conftest import visible_text, wait_until
+from tests.tui.conftest import shows, wait_until
 from tests.tui.streams import fake_result, noise_sweep_results
 
 
@@ -85,7 +85,6 @@ async def test_the_status_line_says_the_playback_eta_and_the_toy_counts_steps():
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: app.runs and app.runs[0].result is not None)  # shown whole at once
         await pilot.press("r")  # the replay: ~15 s of playback at x0.25
-        status = app.query_one("#status")
-        await wait_until(lambda: "ETA" in visible_text(status), 10)
-        eta = int(re.search(r"ETA (\d+)s", visible_text(status)).group(1))
-        assert eta >= 5 and "2.5 ep/s" in visible_text(status)  # ~15 s of playback at x0.25, not 0s
+        status = await shows(app.query_one("#status"), "ETA")
+        eta = int(re.search(r"ETA (\d+)s", status).group(1))
+        assert eta >= 5 and "2.5 ep/s" in status  # ~15 s of playback at x0.25, not 0s

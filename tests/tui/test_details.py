@@ -12,7 +12,7 @@ from textual.widgets._footer import FooterKey
 from regtui.tui import status
 from regtui.tui.app import RegtuiApp
 from regtui.tui.widgets.norm_table import NormTable
-from tests.tui.conftest import visible_text, wait_for_training, wait_until
+from tests.tui.conftest import charts_after_run_all, shows, visible_text, wait_for_training, wait_until
 from tests.tui.fake_training import LAYERS
 
 
@@ -104,6 +104,7 @@ async def test_the_preset_list_shows_long_names_whole(size):
     app = RegtuiApp(preset="early-stopping-noisy")
     async with app.run_test(size=size) as pilot:
         select = app.query_one("#preset", Select)
+        await pilot.pause()  # laid out: the label is read as drawn
         label = visible_text(select.query_one("SelectCurrent #label")).strip()
         if size[0] >= 110:
             assert label == "early-stopping-noisy"
@@ -124,10 +125,10 @@ async def test_the_norm_table_never_wraps_after_h_then_p(small_preset, fake_trai
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("a")
         await wait_for_training(app)
+        await charts_after_run_all(pilot)  # the runs table hides the norm table: never drawn there
         table = app.query_one(NormTable)
-        await wait_until(lambda: "fc2.bias" in visible_text(table))
+        await shows(table, "fc2.bias")
         rows = len(LAYERS) + 2  # header, layers, total
-        await pilot.press("t")  # back to the charts (a run-all showed the runs table)
 
         def shown() -> list[str]:
             return [line for line in visible_text(table).splitlines() if line.strip()]

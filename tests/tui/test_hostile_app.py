@@ -18,7 +18,7 @@ from regtui.tui.app import RegtuiApp
 from regtui.tui.widgets.fields import FORM, LABELS, MAX_NUMBER
 from regtui.tui.widgets.folder_prompt import FolderScreen
 from regtui.tui.widgets.norm_table import NormTable
-from tests.tui.conftest import visible_text, wait_until
+from tests.tui.conftest import shows, wait_until
 from tests.tui.streams import fake_result
 
 HOSTILE = ["NaN", "1e309", str(2**64), "🙂", "x0", "x1001", ",,,", "-5", ""]
@@ -130,7 +130,7 @@ async def test_saving_into_a_folder_that_cannot_be_written_asks_for_another_and_
         await pilot.press("w")
         await wait_until(lambda: isinstance(app.screen, FolderScreen), 10)
         assert app.is_running and len(app.runs) == 2  # no crash, nothing lost
-        problem = visible_text(app.screen.query_one("#folder-problem"))
+        problem = await shows(app.screen.query_one("#folder-problem"), "Could not save")  # laid out
         assert str(blocker) in "".join(problem.split()) and "Could not save" in problem  # wrapped
         assert any(title == "Could not save" and str(blocker) in message for title, message in notes)
         await pilot.press("escape")  # not now: the runs stay, w tries again
@@ -161,5 +161,5 @@ async def test_a_saved_run_that_diverged_replays_with_gaps_and_says_so(tmp_path)
             await pilot.press(key)
             await pilot.pause()
         assert app.is_running
-        assert "inf" in visible_text(app.query_one(NormTable))
+        await shows(app.query_one(NormTable), "inf")
         assert any("epochs 5-6 hold NaN or infinite numbers" in message for _, message in notes)

@@ -9,7 +9,7 @@ from regtui.tui.app import RegtuiApp
 from regtui.tui.keys import COMMANDS
 from regtui.tui.widgets.confirm import ConfirmScreen
 from regtui.tui.widgets.fields import FORM, MARKER
-from tests.tui.conftest import charts_after_run_all, visible_text, wait_for_training, wait_until
+from tests.tui.conftest import charts_after_run_all, shows, visible_text, wait_for_training, wait_until
 
 
 def notes(app) -> list[str]:
@@ -63,7 +63,7 @@ async def test_clear_asks_first(small_preset, fake_training):
         await wait_for_training(app)
         await pilot.press("c")
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Clear 2 runs?" in visible_text(app.screen.query_one("#confirm-question"))
+        await shows(app.screen.query_one("#confirm-question"), "Clear 2 runs?")
         await pilot.press("n")
         assert len(app.runs) == 2 and not isinstance(app.screen, ConfirmScreen)
         await pilot.press("c", "y")
@@ -145,9 +145,8 @@ async def test_run_all_uses_the_settings_edited_in_the_pane(small_preset, fake_t
         fake_training.hold = 2
         await pilot.press("a")
         await wait_until(lambda: app.current is not None and app.current.last is not None)
-        status = visible_text(app.query_one("#status"))
-        assert "Running all: true, random (Labels: each run's own" in status  # said before it runs
-        assert "· 7 epochs" in status
+        await shows(app.query_one("#status"),  # said before it runs
+                    "Running all: true, random (Labels: each run's own", "· 7 epochs")
         await pilot.press("x")
         fake_training.hold = None
         await wait_for_training(app)
@@ -164,12 +163,12 @@ async def test_changing_the_preset_refreshes_status_and_table(small_preset, fake
         await pilot.press("a")
         await wait_for_training(app)
         await charts_after_run_all(pilot)
-        await wait_until(lambda: "fc2.bias" in visible_text(app.query_one("#norm-table")))  # fake layers
+        await shows(app.query_one("#norm-table"), "fc2.bias")  # fake layers
         app.query_one("#preset", Select).value = "early-stopping"
-        await wait_until(lambda: "7.3810" in visible_text(app.query_one("#norm-table")), 20)
-        status = visible_text(app.query_one("#status"))
-        assert status.strip().startswith("early-stopping") and "random 12/12" not in status
-        assert "7.3810" in visible_text(app.query_one("#norm-table"))  # AnimalNet, seed 2021
+        await shows(app.query_one("#norm-table"), "7.3810")  # AnimalNet, seed 2021
+        status = app.query_one("#status")
+        await wait_until(lambda: visible_text(status).strip().startswith("early-stopping"))
+        assert "random 12/12" not in visible_text(status)
 
 
 async def test_the_early_stop_switch_says_on_or_off(small_preset):

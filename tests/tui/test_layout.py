@@ -7,7 +7,7 @@ from rich.console import Console
 
 from regtui.tui import status
 from regtui.tui.app import RegtuiApp
-from tests.tui.conftest import charts_after_run_all, visible_text, wait_until
+from tests.tui.conftest import charts_after_run_all, shows, wait_until
 from tests.tui.fake_training import LAYERS, FakeTraining, report
 
 
@@ -15,7 +15,7 @@ async def test_too_small_says_so_and_comes_back(small_preset):
     app = RegtuiApp(preset=small_preset)
     async with app.run_test(size=(60, 20)) as pilot:
         await wait_until(lambda: app.screen.has_class("-too-small"))
-        assert "terminal too small (needs 80x24)" in visible_text(app.query_one("#too-small"))
+        await shows(app.query_one("#too-small"), "terminal too small (needs 80x24)")
         assert not app.query_one("#body").display or app.query_one("#body").region.height == 0
         await pilot.resize_terminal(80, 24)
         await wait_until(lambda: not app.screen.has_class("-too-small")
@@ -28,14 +28,10 @@ async def test_short_terminal_keeps_the_total_row_and_tall_shows_all(small_prese
         await pilot.press("a")
         await wait_until(lambda: not app.busy and len(app.runs) == 2)  # trained and played
         await charts_after_run_all(pilot)
-        await wait_until(lambda: "total" in visible_text(app.query_one("#norm-table")), 20)
-        table = visible_text(app.query_one("#norm-table"))
-        assert "total" in table and "fc1.weight" not in table
+        table = await shows(app.query_one("#norm-table"), "total")
+        assert "fc1.weight" not in table
         await pilot.resize_terminal(200, 60)
-        await wait_until(lambda: all(layer.name in visible_text(app.query_one("#norm-table"))
-                                     for layer in LAYERS), 20)
-        table = visible_text(app.query_one("#norm-table"))
-        assert all(layer.name in table for layer in LAYERS)
+        await shows(app.query_one("#norm-table"), *(layer.name for layer in LAYERS))
         charts = app.query_one("#charts").region.height
         assert charts >= 60 - 1 - 2 - 1 - 6 - 2  # all but footer, status, legend, table
 

@@ -14,8 +14,9 @@ from regtui.tui.pacing import Pacer, parse_speed
 from regtui.tui.widgets.charts import MARKERS
 from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.norm_table import NormTable
-from tests.tui.conftest import visible_text, wait_until
+from tests.tui.conftest import shows, visible_text, wait_until
 from tests.tui.streams import fake_result
+from tests.tui.test_chart_reading import axis
 
 
 def test_the_pacer_meters_a_fast_run_over_seconds():
@@ -46,7 +47,8 @@ async def test_show_replays_at_the_chosen_pace_and_speed_keys_change_it():
         await wait_until(lambda: [len(r.epochs) for r in app.runs] == [40, 40])  # the whole comparison
         await pilot.press("r")  # r replays it at --speed
         await wait_until(lambda: app.runs and 0 < len(app.runs[0].epochs) < 40)  # mid-way: they grow
-        assert app.speed_text() == "x0.5" and "speed x0.5" in visible_text(app.query_one(Legend))
+        assert app.speed_text() == "x0.5"
+        await shows(app.query_one(Legend), "speed x0.5")
         for _ in range(10):
             await pilot.press("plus")
         assert app.speed_text() == "full"
@@ -66,32 +68,28 @@ async def test_chart_controls_hide_runs_zoom_and_log():
                     speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
         accuracy = app.query_one("#accuracy")
-
-        def shows(widget, predicate):  # the frame clock draws within its budget: wait for it
-            return wait_until(lambda: predicate(visible_text(widget)), 10)
-
-        await shows(accuracy, lambda text: MARKERS[1] in text)  # random's validation markers
+        # the frame clock draws within its budget: each step waits for the drawn text
+        await shows(accuracy, MARKERS[1])  # random's validation markers
         await pilot.press("2")
-        await shows(accuracy, lambda text: MARKERS[1] not in text)  # hidden...
-        assert "random" in visible_text(app.query_one(Legend))  # ...but still in the legend
+        await wait_until(lambda: MARKERS[1] not in visible_text(accuracy), 10)  # hidden...
+        await shows(app.query_one(Legend), "random")  # ...but still in the legend
         await pilot.press("z", "z")  # fitted to the runs (the whole 200 here), then the last 50
-        await shows(accuracy, lambda text: text.splitlines()[-1].split()[0] == "151")  # last 50 epochs
-        assert visible_text(accuracy).splitlines()[-1].split()[-1] == "200"
+        await wait_until(lambda: axis(accuracy)[:1] == ["151"], 10)  # last 50 epochs
+        assert axis(accuracy)[-1] == "200"
         await pilot.press("l")
-        await shows(app.query_one("#norm"), lambda text: "(log)" in text)
+        await shows(app.query_one("#norm"), "(log)")
         await pilot.press("n")
-        await shows(app.query_one(NormTable), lambda text: "true @ epoch 200/200" in text)
+        await shows(app.query_one(NormTable), "true @ epoch 200/200")
 
 
 async def test_charts_are_legible():
     app = RegtuiApp(saved=[fake_result(n, 200) for n in ("a", "b", "c", "d")], speed=None)
     async with app.run_test(size=(80, 24)):
         await wait_until(lambda: len(app.runs) == 4 and app.runs[3].result is not None, 10)
-        await wait_until(lambda: "d" in visible_text(app.query_one(Legend)), 10)
-        text = visible_text(app.query_one("#accuracy"))
-        assert not re.search(r"\d\.\d", text.splitlines()[-1])  # epoch ticks are integers
-        legend = visible_text(app.query_one(Legend))
-        assert all(f"{MARKERS[i]} {n}" in legend for i, n in enumerate("abcd"))  # marker + name, none cut
+        await shows(app.query_one(Legend), *(f"{MARKERS[i]} {n}" for i, n in enumerate("abcd")))  # none cut
+        accuracy = app.query_one("#accuracy")
+        await wait_until(lambda: axis(accuracy)[-1:] == ["200"], 10)
+        assert not re.search(r"\d\.\d", " ".join(axis(accuracy)))  # epoch ticks are integers
 
 
 async def test_log_loss_axis_is_compact_with_a_floor():
@@ -143,8 +141,8 @@ async def test_a_folder_written_by_regtui_run_replays_in_show(tmp_path):
     assert saved[0].history[-1].epoch == 5 and saved[1].stop_reason == "interrupted"
     app = RegtuiApp(saved=saved, speed=None)
     async with app.run_test(size=(120, 40)):
-        await wait_until(lambda: "random @ epoch 5/5" in visible_text(app.query_one(NormTable)), 10)
-        assert "true" in visible_text(app.query_one(Legend))
+        await shows(app.query_one(NormTable), "random @ epoch 5/5")
+        await shows(app.query_one(Legend), "true")
 
 
 def test_the_saved_run_loader_imports_no_ui():
@@ -174,9 +172,7 @@ async def test_show_opens_two_sessions_holding_runs_of_the_same_name(tmp_path, m
     app = RegtuiApp(saved=saved, speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: len(app.runs) == 2 and app.runs[1].result is not None, 10)
-        await wait_until(lambda: "2:+ tuesday-true" in visible_text(app.query_one(Legend)), 20)
-        legend = visible_text(app.query_one(Legend))
-        assert "1:• true" in legend and "2:+ tuesday-true" in legend
+        await shows(app.query_one(Legend), "1:• true", "2:+ tuesday-true")
         app.out_dir = tmp_path / "saved"
         await pilot.press("w")  # both save side by side: the new name is a valid folder name
         await wait_until(lambda: any(app.out_dir.glob("*/tuesday-true/metrics.csv")), 10)

@@ -9,7 +9,7 @@ from regtui.data.sources import DATASETS
 from regtui.experiments.presets import load_preset, preset_paths
 from regtui.experiments.run_folders import metric_rows
 from regtui.tui.app import RegtuiApp
-from tests.tui.conftest import visible_text, wait_for_training, wait_until
+from tests.tui.conftest import shows, wait_for_training, wait_until
 
 # Every bundled preset that trains without a download, with the epochs (or toy steps) the test
 # cuts it to: a few, and label-noise-sweep's 18 runs at 1.
@@ -109,8 +109,7 @@ async def test_labels_edited_in_the_pane_stay_each_runs_own_and_it_says_so(small
         fake_training.hold = 1
         await pilot.press("a")
         await wait_for_training_started(app)
-        status = visible_text(app.query_one("#status"))
-        assert "Labels: each run's own; s runs the pane's" in status
+        await shows(app.query_one("#status"), "Labels: each run's own; s runs the pane's")
         await pilot.press("x")
         await wait_for_training(app)
         assert [r.info.config.labels for r in app.runs] == ["true"]

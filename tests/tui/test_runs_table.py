@@ -11,7 +11,7 @@ from regtui.tui.groups import chart_lines
 from regtui.tui.table_rows import ENDED, MEMORIZED, NAME, VAL, columns, sorted_rows, table_rows
 from regtui.tui.widgets.runs_table import RunsTable, RunsView
 from regtui.tui.widgets.sweep_chart import SweepChart, sweep_of
-from tests.tui.conftest import visible_text, wait_for_training, wait_until
+from tests.tui.conftest import shows, visible_text, wait_for_training, wait_until
 from tests.tui.streams import fake_result, session_runs, sweep_results
 
 
@@ -58,8 +58,7 @@ async def test_a_run_all_ends_on_the_runs_table_and_t_goes_back_to_the_charts(sm
         table = app.query_one(RunsTable)
         assert table.has_focus and not pane.display  # the table gets the keys and the width
         assert [r.key for r in table.shown_rows] == ["true", "random"]
-        await wait_until(lambda: "2 + random" in visible_text(table))  # drawn once laid out
-        text = visible_text(table)
+        text = await shows(table, "2 + random")  # drawn once laid out
         assert "1 • true" in text and "finished" in text
         await pilot.press("t")
         assert not main.has_class("-table") and pane.display and app.query_one("#accuracy").display
@@ -77,13 +76,16 @@ async def test_the_table_sorts_by_the_column_the_cursor_is_on(small_preset, fake
         await wait_until(lambda: app.query_one("#main").has_class("-table"))
         table = app.query_one(RunsTable)
         assert table.cursor_column == 1  # train
+
+        def sorted_by(arrow: str, first: str) -> bool:  # the header's arrow and the first row, drawn
+            lines = visible_text(table).splitlines()
+            return len(lines) > 1 and f"val{arrow}" in lines[0] and lines[1].strip().startswith(first)
+        await shows(table, "1 • true", "2 + random")  # laid out before the keys
         await pilot.press("right", "enter")  # val: random (45%) is above true (40%) in the fake stream
         assert [r.key for r in sorted_rows(table.shown_rows, table.cols, 2, True)] == ["random", "true"]
-        assert visible_text(table).splitlines()[1].strip().startswith("2 + random")
-        assert "val▼" in visible_text(table).splitlines()[0]
+        await wait_until(lambda: sorted_by("▼", "2 + random"))
         await pilot.press("enter")
-        assert visible_text(table).splitlines()[1].strip().startswith("1 • true")
-        assert "val▲" in visible_text(table).splitlines()[0]
+        await wait_until(lambda: sorted_by("▲", "1 • true"))
 
 
 async def test_the_table_follows_a_run_in_progress(small_preset, fake_training):
@@ -117,8 +119,8 @@ async def test_a_sweep_shows_its_chart_against_the_swept_setting(size):
         assert key == "label_fraction" and [g.name for g in drawn] == [g.name for g in groups]
         text = visible_text(chart)
         assert "vs label_fraction" in text and "0.2" in text and "100┤" in text
-        epochs = visible_text(app.query_one("#sweep-epochs", SweepChart))
-        assert "(17/18" in epochs or "17 of 18" in epochs  # one noise100 member never got there
+        epochs = app.query_one("#sweep-epochs", SweepChart)  # one noise100 member never got there:
+        await wait_until(lambda: any(s in visible_text(epochs) for s in ("(17/18", "17 of 18")))
         await wait_until(lambda: app.query_one(RunsTable).size.height >= 7)  # header, six groups
 
 
@@ -136,7 +138,7 @@ async def test_run_all_of_a_seeded_preset_fills_the_table_with_groups(small_pres
         await wait_until(lambda: app.query_one("#main").has_class("-table"))
         table = app.query_one(RunsTable)
         assert [r.key for r in table.shown_rows] == ["true", "random"]
-        assert "true ×2" in visible_text(table) and "±" in visible_text(table)
+        await shows(table, "true ×2", "±")  # drawn once the table, just shown, is laid out
 
 
 def test_the_sweep_epochs_chart_shows_censored_medians_not_the_lucky_members():

@@ -12,7 +12,7 @@ from regtui.tui.groups import chart_lines
 from regtui.tui.session import SessionRun
 from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.raster import Chart
-from tests.tui.conftest import visible_text, wait_until
+from tests.tui.conftest import shows, wait_until
 
 
 def _run(name: str, group: str, val: list[float], done: bool = True) -> SessionRun:
@@ -59,10 +59,8 @@ async def test_show_draws_a_saved_session_of_seed_members_as_groups(tmp_path, co
     app = RegtuiApp(saved=saved, speed=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: len(app.runs) == len(saved) and app.runs[-1].result is not None, 20)
-        await wait_until(lambda: all(f"{g} (2 seeds)" in visible_text(app.query_one(Legend))
-                                     for g in groups), 20)  # the legend grows to fit, then shows all
-        legend = visible_text(app.query_one(Legend))
-        assert all(f"{g} (2 seeds)" in legend for g in groups) and "min–max over seeds" in legend
+        legend = await shows(app.query_one(Legend), *(f"{g} (2 seeds)" for g in groups))  # it grows to fit
+        assert "min–max over seeds" in legend
         assert [line.key for line in chart_lines(app.runs)] == list(dict.fromkeys(
             r.info.config.group for r in saved))
         for chart_id in ("#accuracy", "#norm"):  # each group's band is drawn, in its own colour
@@ -71,6 +69,4 @@ async def test_show_draws_a_saved_session_of_seed_members_as_groups(tmp_path, co
             assert len({s.color for s in chart.series if s.high is not None}) == len(groups)
         await pilot.press("n")
         first = saved[0].info.config
-        await wait_until(lambda: f"{first.name} of {first.group}" in
-                         visible_text(app.query_one("#norm-table")), 20)
-        assert f"{first.name} of {first.group}" in visible_text(app.query_one("#norm-table"))
+        await shows(app.query_one("#norm-table"), f"{first.name} of {first.group}")

@@ -68,8 +68,8 @@ async def test_the_viewer_does_not_train_and_says_how_to(quick_session):
         assert not app.training and [r.name for r in app.runs] == ["true", "random"]
         await pilot.press("question_mark")
         await wait_until(lambda: isinstance(app.screen, HelpScreen), 10)
-        text = " ".join(svg_text(app.export_screenshot()).split())
-        assert "regtui show is a viewer of saved runs: it does not train" in text
+        says = "regtui show is a viewer of saved runs: it does not train"  # once the help is laid out
+        await wait_until(lambda: says in " ".join(svg_text(app.export_screenshot()).split()), 10)
     app = RegtuiApp(preset="quick")  # the training app keeps its keys in the footer
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -82,7 +82,8 @@ async def test_the_settings_pane_shows_the_runs_own_settings(quick_session):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
         await pilot.pause()
-        assert re.search(r"Preset\s*quick \(saved\)", svg_text(app.export_screenshot()))  # not a default
+        await wait_until(lambda: re.search(r"Preset\s*quick \(saved\)",  # not a default
+                                           svg_text(app.export_screenshot())), 10)
         assert [c.name for c in app.query_one(SettingsPane).preset.runs] == ["true", "random"]
         run = app.query_one("#run", Select)
         assert app.query_one("#f-epochs", Input).value == "5"  # the run's own 5, not the preset's 40
@@ -105,8 +106,9 @@ async def test_same_named_seed_groups_of_two_sessions_are_two_legend_entries(tmp
         await pilot.pause()
         assert [(r.name, r.info.config.group) for r in app.runs][1:3] == [
             ("true-seed2", "true"), ("tuesday-true-seed1", "tuesday-true")]
-        screen = "".join(svg_text(app.export_screenshot()).split())  # the legend, whole
-        assert "1:•true(2seeds)" in screen and "2:+tuesday-true(2seeds)" in screen
+        await wait_until(lambda: all(entry in "".join(svg_text(app.export_screenshot()).split())
+                                     for entry in ("1:•true(2seeds)", "2:+tuesday-true(2seeds)")),
+                         10)  # the legend, whole, once the frame clock has drawn it
 
 
 def svg_text(path) -> str:
