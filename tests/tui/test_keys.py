@@ -49,7 +49,7 @@ async def test_every_tab_stop_is_a_visible_form_control(small_preset):
             assert isinstance(focused, Select | Input | Switch), focused
             label = focused.parent.query_one(".field-label", Label)
             assert str(label.content).startswith(MARKER)  # the marker, not only a colour
-            assert focused.region.height > 0  # on screen
+            await wait_until(lambda field=focused: field.region.height > 0)  # on screen, once scrolled to
             seen.append(focused.id)
         assert set(seen) == {"preset", "run", *(f"f-{key}" for key, _, _ in FORM)}
         marked = [w for w in app.query(".field-label") if str(w.content).startswith(MARKER)]
