@@ -54,9 +54,10 @@ async def test_a_run_all_ends_on_the_runs_table_and_t_goes_back_to_the_charts(sm
     async with app.run_test(size=(120, 40)) as pilot:
         main, pane = app.query_one("#main"), app.query_one("#settings")
         await pilot.press("a")
-        await wait_until(lambda: main.has_class("-table"))
         table = app.query_one(RunsTable)
-        assert table.has_focus and not pane.display  # the table gets the keys and the width
+        # the table gets the keys and the width; focus() lands a message later than the class
+        await wait_until(lambda: main.has_class("-table") and table.has_focus)
+        assert not pane.display
         assert [r.key for r in table.shown_rows] == ["true", "random"]
         text = await shows(table, "2 + random")  # drawn once laid out
         assert "1 • true" in text and "finished" in text
