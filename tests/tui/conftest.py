@@ -84,6 +84,11 @@ def visible_text(widget) -> str:
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
+def axis(chart) -> list[str]:
+    """The ticks of a chart's epoch axis (its bottom line as drawn; none while nothing is)."""
+    return (visible_text(chart).splitlines() or [""])[-1].split()
+
+
 @pytest.fixture
 def fake_training(monkeypatch):
     """Make the app train on a fixed stream of reports; set `.hold` to keep a run going."""

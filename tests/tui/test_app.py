@@ -165,7 +165,7 @@ async def test_keys_pressed_while_torch_loads_start_once_it_has(small_preset, mo
         # A run-all ends on the runs table, which hides the norm table: its last frame may
         # not have come before that (a loaded CI run timed out here). Back to the charts.
         await charts_after_run_all(pilot)
-        await wait_until(lambda: "fc1.weight" in visible_text(app.query_one(NormTable)))  # next frame
+        await shows(app.query_one(NormTable), "fc1.weight")  # next frame
 
 
 async def test_a_torch_that_cannot_load_is_reported_not_awaited(small_preset, monkeypatch):

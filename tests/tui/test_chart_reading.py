@@ -12,7 +12,7 @@ from regtui.tui.widgets.filter_bar import FilterBar
 from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.raster import Chart
 from regtui.tui.widgets.values import ValuesTable
-from tests.tui.conftest import shows, visible_text, wait_until
+from tests.tui.conftest import axis, shows, visible_text, wait_until
 from tests.tui.streams import fake_result, noise_sweep_results, session_runs
 
 
@@ -23,11 +23,6 @@ def _three():
 
 def _loaded(app, n: int):
     return wait_until(lambda: len(app.runs) == n and app.runs[-1].result is not None, 20)
-
-
-def axis(chart) -> list[str]:
-    """The ticks of a chart's epoch axis (its bottom line as drawn; none while nothing is)."""
-    return (visible_text(chart).splitlines() or [""])[-1].split()
 
 
 async def test_the_cursor_lists_each_visible_runs_values_by_name():

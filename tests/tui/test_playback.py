@@ -14,9 +14,8 @@ from regtui.tui.pacing import Pacer, parse_speed
 from regtui.tui.widgets.charts import MARKERS
 from regtui.tui.widgets.legend import Legend
 from regtui.tui.widgets.norm_table import NormTable
-from tests.tui.conftest import shows, visible_text, wait_until
+from tests.tui.conftest import axis, shows, visible_text, wait_until
 from tests.tui.streams import fake_result
-from tests.tui.test_chart_reading import axis
 
 
 def test_the_pacer_meters_a_fast_run_over_seconds():
