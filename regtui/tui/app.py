@@ -63,10 +63,12 @@ class RegtuiApp(ViewerApp):
                  saved: list[RunResult] | None = None, follower: Follower | None = None,
                  follow: bool = False, replay: bool = False,
                  on_torch: Callable[[], object] | None = None,
-                 engine: EngineProcess | None = None) -> None:
+                 engine: EngineProcess | None = None, paint_first: bool = False) -> None:
         """`saved` runs, or the runs `follower` reads (kept polled with `follow`), make the app
         `regtui show`'s viewer: they are shown whole at once (`replay`: replayed instead).
-        `engine`: a training process started at launch; runs train there once it is ready."""
+        `engine`: a training process started at launch; runs train there once it is ready.
+        `paint_first` (the launch in a terminal; not the viewer, which opens on its runs whole):
+        the settings fields are mounted after the first frame, which then comes sooner."""
         super().__init__()
         self.on_torch = on_torch  # called in the loading thread once torch is imported
         self.engine = engine
@@ -83,6 +85,9 @@ class RegtuiApp(ViewerApp):
         if self.viewer:  # until the runs are in, the pane names them and holds a placeholder
             self.preset_key = VIEWER_KEY
             self.preset = Preset(self.viewer_label, "saved runs", Path("."), self.preset.runs)
+        self.paint_first = paint_first and not self.viewer
+        self.fields_ready = False  # the settings pane's fields are mounted and show the preset
+        self._after_fields: list[Callable[[], object]] = []  # keys pressed before that, in order
         self.autostart = autostart
         self.exit_when_done = exit_when_done
         self.exit_delay = exit_delay
@@ -110,22 +115,40 @@ class RegtuiApp(ViewerApp):
             if self.preset_key not in preset_paths():  # a preset file of the user's, or saved runs
                 options.append((f"{self.preset.name} ({'saved' if self.viewer else 'file'})",
                                 self.preset_key))
-            yield SettingsPane(options, self.preset_key, id="settings")
+            yield SettingsPane(options, self.preset_key, after_first_frame=self.paint_first,
+                               id="settings")
             yield LiveView(id="main")
         yield Static("terminal too small (needs {}x{})".format(*MIN_SIZE), id="too-small")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(LiveView).loading = not self.viewer
-        self._show_preset(self.preset)
+        self._set_task(self.preset.runs[0].task)  # the first frame shows the preset's charts
+        self._refresh_status()
         self._layout_for_size()
         self.set_interval(TICK_S, self._frame)
         self._show_speed()
+        if self.autostart and not self.viewer:
+            self._pending = "start_all"  # as soon as torch is ready
+        if not self.paint_first:
+            self._fields_mounted()
+
+    @on(SettingsPane.Ready)
+    def _fields_arrived(self) -> None:
+        if self.is_running:  # not when the app was quit in its first frames
+            self._fields_mounted()
+
+    def _fields_mounted(self) -> None:
+        """The settings fields are there: show the preset in them, then open the viewer's runs or
+        wait for torch. Only from here may anything read the fields, so runs start after it."""
+        self.fields_ready = True
+        self._show_preset(self.preset)
         if self.viewer:
             self._open_viewer()  # it never trains, so it never loads torch
             return
-        if self.autostart:
-            self._pending = "start_all"  # as soon as torch is ready
+        for action in self._after_fields:
+            action()
+        self._after_fields.clear()
         if self.engine is not None:  # it has been importing torch since the launch
             self._await_process()
         if torch_loaded():  # already imported (tests, a second app): nothing to wait for

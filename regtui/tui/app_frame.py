@@ -8,6 +8,7 @@ from classes its metaclass builds. RegtuiApp.__init__ sets every attribute decla
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from textual import events
@@ -46,6 +47,8 @@ class FrameApp(App[int]):
     _pending: str | None
     _pane_hidden_by_table: bool
     _pane_hidden_by_narrow: bool
+    fields_ready: bool
+    _after_fields: list[Callable[[], object]]
 
     def on_resize(self, event: events.Resize) -> None:
         self._narrow_pane(event.size.width)
@@ -78,6 +81,9 @@ class FrameApp(App[int]):
         self._layout_for_size()
 
     def action_choose_preset(self) -> None:
+        if not self.fields_ready:  # pressed in the first frames: the list opens once it is there
+            self._after_fields.append(self.action_choose_preset)
+            return
         pane = self.query_one(SettingsPane)
         pane.display = True
         self._layout_for_size()

@@ -47,7 +47,8 @@ def launch(preset: str | None, autostart: bool, exit_when_done: bool, exit_delay
         app = RegtuiApp(preset=preset, autostart=autostart, exit_when_done=exit_when_done,
                         exit_delay=exit_delay, speed=speed, saved=saved, follower=follower,
                         follow=follow, replay=replay, engine=engine,
-                        on_torch=lambda: leave_a_core_for_the_ui(threads))  # after the first paint
+                        on_torch=lambda: leave_a_core_for_the_ui(threads),  # after the first paint
+                        paint_first=True)  # the settings fields after the first frame
         with ExitGuard(app):  # a signal or a dead terminal: the process ends (130) within seconds
             code = app.run()
     finally:
