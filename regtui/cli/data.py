@@ -11,6 +11,7 @@ from rich.markup import escape
 from regtui.cli.exits import RegtuiTyper, guarded
 from regtui.cli.options import CacheOption
 from regtui.headless.console import PipeConsole
+from regtui.system.collector import release as release_collector
 from regtui.system.errors import shown
 from regtui.system.folder_names import given_folder
 
@@ -66,6 +67,7 @@ def _fetch(name: str, url: str | None, cache_dir: Path | None) -> int:
     from regtui.data.remote import fetch as fetch_data
 
     check_fetchable(name)
+    release_collector()  # the imports are done: a download can take minutes
     console = PipeConsole(stderr=True)
     with Progress("[bold]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   console=console, disable=not console.is_terminal) as bar:

@@ -28,6 +28,7 @@ from regtui.headless.groups import group_summaries, report_groups
 from regtui.headless.printers import LogPrinter, PipeSafe, TtyPrinter
 from regtui.headless.runner import Executor, Outcome, run_preset
 from regtui.headless.tables import end_label, layer_table, summary_table
+from regtui.system.collector import release as release_collector
 from regtui.system.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PIPE
 from regtui.system.signals import SignalGuard, signal_label
 
@@ -49,6 +50,7 @@ def run_session(preset: Preset, out_root: Path, as_json: bool, plot: bool | None
     if guard is not None:
         guard.attach(stop)
     loaded()  # the CLI's "loading torch…" gives way to the first line
+    release_collector()  # startup (the CLI's imports, torch's) is over: the runs begin
     printer = TtyPrinter(console) if tty else LogPrinter(console)
     shown = PipeSafe(printer, console.file, lambda: stop.request("stopped"))
     shown.say(f"{preset.name}: {preset.description}")

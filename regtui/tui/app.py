@@ -28,6 +28,7 @@ from regtui.engine.config import ConfigError
 from regtui.engine.process_exec import EngineLost, EngineProcess
 from regtui.experiments.follow import Follower, FollowUpdate, session_label
 from regtui.experiments.presets import Preset, load_preset, preset_paths
+from regtui.system.collector import release as release_collector
 from regtui.system.errors import EXPECTED
 from regtui.tui.app_frame import MIN_SIZE
 from regtui.tui.app_viewer import VIEWER_KEY, ViewerApp
@@ -130,6 +131,7 @@ class RegtuiApp(ViewerApp):
         self._show_speed()
         if self.autostart and not self.viewer:
             self._pending = "start_all"  # as soon as torch is ready
+        self.call_after_refresh(release_collector)  # startup ends with the first frame
         if not self.paint_first:
             self._fields_mounted()
 

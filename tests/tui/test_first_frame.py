@@ -98,6 +98,23 @@ async def test_autostart_runs_the_whole_preset_once_the_fields_are_there(small_p
         assert [r.name for r in app.runs] == ["true", "random"]
 
 
+async def test_the_first_frame_ends_startup_for_the_garbage_collector(small_preset):
+    import gc
+
+    from regtui.system.collector import held, hold
+
+    before = gc.get_threshold()
+    hold()  # as the console script does
+    try:
+        app = RegtuiApp(preset=small_preset, paint_first=True)
+        async with app.run_test(size=(120, 40)):
+            await wait_until(lambda: not held())
+            assert gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 async def test_quitting_in_the_first_frame_before_the_fields_ends_cleanly(small_preset, fields_held):
     app = RegtuiApp(preset=small_preset, paint_first=True)
     async with app.run_test(size=(120, 40)) as pilot:
