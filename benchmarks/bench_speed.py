@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_tree
+
 HERE = Path(__file__).resolve().parents[1]
 
 COMMANDS: dict[str, list[str]] = {
@@ -72,6 +74,8 @@ def main() -> None:
     parser.add_argument("--app", metavar="PRESET", help="also time the app's first paint and chart")
     args = parser.parse_args()
     trees = {"this": str(HERE), **dict(t.split("=", 1) for t in args.tree)}
+    for path in trees.values():
+        compile_tree(path)
     commands = {k: v for k, v in COMMANDS.items() if not args.only or k in args.only}
     scratch = tempfile.mkdtemp(prefix="regtui-speed-")
     jobs: dict[str, tuple[list[str], dict[str, str]]] = {

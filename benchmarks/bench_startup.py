@@ -19,7 +19,9 @@ import shlex
 import shutil
 import sys
 import tempfile
+from pathlib import Path
 
+from bytecode import compile_tree
 from tmux_capture import pane_captures
 
 CAPTURE_EVERY_S = 0.1
@@ -93,6 +95,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=90.0, help="seconds before giving up")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
+    compile_tree(os.environ.get("PYTHONPATH", "").split(os.pathsep)[0] or Path(__file__).parents[1])
     for _ in range(args.repeats):
         load = os.getloadavg()[0]
         s = summarize(record(args.preset, size, args.limit))
