@@ -1,6 +1,6 @@
 """Allow `python -m regtui`."""
 
-from regtui.cli import main
+from regtui.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -44,7 +44,7 @@ CHILD = ("import atexit, gc, json, sys\n"
          "atexit.register(lambda: print(json.dumps({'threshold': gc.get_threshold(), 'frozen': "
          "gc.get_freeze_count(), 'collections': sum(s['collections'] for s in gc.get_stats())}), "
          "file=sys.stderr))\n"
-         "from regtui.cli import main\n"
+         "from regtui.cli.entry import main\n"
          "main()\n")
 
 

@@ -21,7 +21,7 @@ CHILD = ("import atexit, sys\n"
          "kept = Torn()\n"
          "atexit.register(lambda: print('dynamo' if 'torch._dynamo' in sys.modules else 'no dynamo',"
          " file=sys.stderr))\n"
-         "from regtui.cli import main\n"
+         "from regtui.cli.entry import main\n"
          "main()\n")
 
 

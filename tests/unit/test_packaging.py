@@ -24,7 +24,7 @@ def test_the_wheel_finds_its_presets_from_any_directory(tmp_path):
     presets = {Path(n).name for n in names if n.startswith("regtui/presets/")}
     assert {p.name for p in (ROOT / "presets").glob("*.toml")} <= presets
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "regtui = regtui.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "regtui = regtui.cli.entry:main" in zipfile.ZipFile(wheel).read(entry).decode()
 
     site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
     elsewhere.mkdir()
