@@ -2,17 +2,16 @@
 
 Importing torch, Textual, pydantic and regtui builds about a million long-lived objects and
 almost no garbage, yet with Python's default thresholds (700, 10, 10) the collector scans that
-growing heap again and again: measured on the 2-core machine, 15% of `import torch` (2.5 s
-instead of 2.95 s, medians of 8) and 12% of the CLI's and the app's imports; in all, 0.41 s
-of `regtui run quick` went to 478 collections. So the console script holds it back (a gen-0
-pass per 500,000 allocations, not 700: startup makes fewer, so none runs, yet a cycle would
-still be collected) and the end of startup releases it: the objects built so far are frozen
-out of every later scan (gc.freeze, made for this) and the thresholds are Python's again.
-`regtui run quick` then spends 5 ms in the collector.
+growing heap again and again: measured on the 2-core machine, 12% of `import torch` (2.58 s
+instead of 2.95 s, medians of 8 alternating) and of the CLI's and the app's imports (0.67 s
+instead of 0.76 s); in all, 0.41 s of `regtui run quick` went to 478 collections. So the
+console script holds it back (a gen-0 pass per 500,000 allocations, not 700: startup makes
+fewer, so none runs, yet a cycle would still be collected) and the end of startup releases it:
+the objects built so far are frozen out of every later scan (gc.freeze, made for this) and
+the thresholds are Python's again. `regtui run quick` then spends 5 ms in the collector.
 
 Startup ends where the work begins: a headless session's first run, the app's first frame, the
-training process's torch loaded, a download's first byte. Nothing numeric depends on when the
-collector runs.
+training process's torch loaded, a download. Nothing numeric depends on when the collector runs.
 """
 
 from __future__ import annotations
