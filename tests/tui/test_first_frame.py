@@ -46,11 +46,9 @@ def count_fields_at_each_frame(app: RegtuiApp) -> list[int]:
 async def test_the_first_frame_comes_before_the_fields_and_they_then_show_the_preset(small_preset):
     app = RegtuiApp(preset=small_preset, paint_first=True)
     frames = count_fields_at_each_frame(app)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: app.fields_ready)
-        await pilot.pause()
-        assert frames and frames[0] == 0  # the charts and the status line first, no field yet
-        assert frames[-1] == 21  # then the whole pane: 13 inputs, 8 lists
+    async with app.run_test(size=(120, 40)):
+        await wait_until(lambda: app.fields_ready and frames[-1:] == [21])  # the whole pane drawn:
+        assert frames[0] == 0  # 13 inputs and 8 lists; but first the charts and the status line
         assert app.query_one("#f-epochs", Input).value == "12"  # the preset's own settings
         assert app.query_one("#run", Select).value == "true"
         await shows(app.query_one("#f-epochs"), "12")
